@@ -8,7 +8,11 @@
 
 static const char *const MODEL_KEYS[] = {
     "theta", "T_train", "T_eval", "n_attention_heads", "n_kv_heads", "d_head",
-    "n_layers", "n_params", "has_SWA", "model_id", "label", NULL};
+    "n_layers", "n_params", "has_SWA", "model_id", "label",
+    /* the preset/model-spec metadata (src/store/modelspec.h) */
+    "id", "n_params_estimated", "is_instruct", "attention_class", "position_encoding",
+    "moe_experts", "moe_active_experts", "n_attention_layers", "source", "field_sources",
+    NULL};
 
 bool args_is_model_key(const char *name)
 {

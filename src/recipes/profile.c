@@ -14,7 +14,8 @@
 #include "util/jsonnum.h"
 
 const arg_spec PROFILE_SPEC[] = {
-    {"theta", ARG_AUTO, RANGE_POS, true, NULL, "RoPE base θ (> 0)"},
+    /* θ must be given; null marks a model without RoPE (AbsPE/ALiBi) */
+    {"theta", ARG_AUTO, RANGE_POS, false, NULL, "RoPE base θ (> 0), or null without RoPE"},
     {"T_train", ARG_INT, RANGE_POS, true, NULL, "training context length in tokens"},
     {"n_attention_heads", ARG_INT, RANGE_POS, true, NULL, "number of query heads"},
     {"n_kv_heads", ARG_INT, RANGE_POS, true, NULL, "number of key/value heads"},
@@ -79,11 +80,32 @@ static void falsification(cJSON *arr, const char *id, const char *claim, const c
     cJSON_AddItemToArray(arr, f);
 }
 
+static cJSON *not_applicable_tile(const char *name)
+{
+    cJSON *t = jobj();
+    jadd_str(t, "verdict", "NOT APPLICABLE");
+    jadd_str(t, "reason", "not applicable (no RoPE)");
+    jadd_str(t, "mitigation", "");
+    jadd_str(t, "name", name);
+    jadd_str(t, "reason_code", "na.no_rope");
+    cJSON_AddItemToObject(t, "reason_params", jobj());
+    jadd_null(t, "mit_code");
+    jadd_null(t, "mit_params");
+    return t;
+}
+
 cJSON *profile_run(const cJSON *obj, taf_err *err)
 {
     taf_args a;
+    if (cJSON_IsObject(obj) && !cJSON_GetObjectItemCaseSensitive(obj, "theta")) {
+        taf_fail(err, "MISSING_ARGUMENT",
+                 "give the RoPE base θ, or \"theta\": null for a model without RoPE",
+                 "profile: missing required argument 'theta'");
+        return NULL;
+    }
     if (!args_parse(&a, PROFILE_SPEC, PROFILE_NSPEC, obj, "profile", err))
         return NULL;
+    bool rope = args_has(&a, "theta");
     if (!args_has(&a, "T_eval"))
         args_set_num(&a, "T_eval", args_num(&a, "T_train"));
     double theta = args_num(&a, "theta"), T_train = args_num(&a, "T_train");
@@ -94,10 +116,12 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
     double g_pade = taf_gamma_pade(theta, T_eval);
     taf_decomp dec = taf_gamma_decompose(g_pade, has_GQA, has_SWA, n_params);
     double g = dec.gamma_corrected, dh = 0;
-    bool has_dh = taf_d_horizon(theta, g, &dh);
+    bool has_dh = rope && taf_d_horizon(theta, g, &dh);
 
     const char *arch_class;
-    if (has_SWA)
+    if (!rope)
+        arch_class = has_GQA ? "AbsPE/ALiBi GQA (no RoPE)" : "AbsPE/ALiBi MHA (no RoPE)";
+    else if (has_SWA)
         arch_class = "SWA-alternating (gemma/phi family signature)";
     else if (has_GQA && n_params >= 4e8)
         arch_class = "RoPE-GQA post-IH (Llama-3 / Mistral / Qwen-style)";
@@ -116,8 +140,13 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
         cJSON *ra = jobj();
         for (int i = 0; common[i]; i++)
             put(ra, common[i], &a, common[i]);
-        cJSON_AddItemToObject(recipes, pass == 0 ? "X-2" : "X-19",
-                              recipe_tile(pass == 0 ? "X-2" : "X-19", ra));
+        const char *rid = pass == 0 ? "X-2" : "X-19";
+        if (rope) {
+            cJSON_AddItemToObject(recipes, rid, recipe_tile(rid, ra));
+        } else {
+            cJSON_Delete(ra);
+            cJSON_AddItemToObject(recipes, rid, not_applicable_tile(recipe_find(rid)->name));
+        }
     }
     cJSON *ra = jobj();
     put(ra, "N_params", &a, "n_params");
@@ -145,16 +174,16 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
     cJSON_AddItemToObject(recipes, "X-5", recipe_tile("X-5", ra));
 
     cJSON *fals = cJSON_CreateArray();
-    if (g > 0 && g < 1)
+    if (rope && g > 0 && g < 1)
         falsification(fals, "F1", "γ_Padé median MAE < 5%", "✅ in scope");
     if (has_dh) {
         falsification(fals, "F2", "d_horizon predicts NIAH ±1%", "✅ applicable");
         falsification(fals, "F17", "Soft KV decay regime",
                       dh >= T_train / 2 ? "✅ applies" : "⚠ refuted regime");
     }
-    if (has_GQA)
+    if (rope && has_GQA)
         falsification(fals, "F10", "GQA Δγ < -0.1 ⇒ post-IH", "✅ in scope");
-    if (has_SWA)
+    if (rope && has_SWA)
         falsification(fals, "F11", "SWA Δγ > +0.3 (gemma signature)", "✅ in scope");
 
     double n_params_M = n_params / 1e6;
@@ -176,32 +205,54 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
     jadd_bool(ms, "has_SWA", has_SWA);
 
     cJSON *kn = cJSON_AddObjectToObject(out, "key_numbers");
-    jadd_num(kn, "gamma_pade", g_pade);
-    jadd_num(kn, "gamma_decomposed", g);
-    cJSON_AddItemToObject(kn, "decomposition_breakdown", taf_decomp_json(&dec));
-    if (has_dh) {
-        jadd_num(kn, "d_horizon", dh);
-        jadd_num(kn, "L_NIAH_ceiling", 2 * dh);
-    } else {
-        jadd_null(kn, "d_horizon");
-        jadd_null(kn, "L_NIAH_ceiling");
-    }
-    /* χ is infinite at γ = 1 (null in JSON) and not reported beyond 2 */
-    if (g > 0 && g < 2)
-        jadd_num(kn, "chi_susceptibility", taf_chi(g));
-    else
-        jadd_null(kn, "chi_susceptibility");
-    jadd_num(kn, "kv_memory_per_request_GB", kv.GB);
-    jadd_num(kn, "gamma_random_predicted", g_rand);
-    jadd_num(kn, "compute_invariant_K", K.K);
-    jadd_bool(kn, "K_in_distribution", K.in_distribution);
+    cJSON *dg;
+    if (rope) {
+        jadd_num(kn, "gamma_pade", g_pade);
+        jadd_num(kn, "gamma_decomposed", g);
+        cJSON_AddItemToObject(kn, "decomposition_breakdown", taf_decomp_json(&dec));
+        if (has_dh) {
+            jadd_num(kn, "d_horizon", dh);
+            jadd_num(kn, "L_NIAH_ceiling", 2 * dh);
+        } else {
+            jadd_null(kn, "d_horizon");
+            jadd_null(kn, "L_NIAH_ceiling");
+        }
+        /* χ is infinite at γ = 1 (null in JSON) and not reported beyond 2 */
+        if (g > 0 && g < 2)
+            jadd_num(kn, "chi_susceptibility", taf_chi(g));
+        else
+            jadd_null(kn, "chi_susceptibility");
+        jadd_num(kn, "kv_memory_per_request_GB", kv.GB);
+        jadd_num(kn, "gamma_random_predicted", g_rand);
+        jadd_num(kn, "compute_invariant_K", K.K);
+        jadd_bool(kn, "K_in_distribution", K.in_distribution);
 
-    cJSON *dg = cJSON_AddObjectToObject(out, "v04_diagnostics");
-    cJSON_AddItemToObject(dg, "hagedorn_safety", taf_hagedorn_json(&hz));
-    jadd_str(dg, "bimodal_phase_class", taf_bimodal_phase_class(g));
-    cJSON_AddItemToObject(dg, "nearest_famous_constants", taf_const_hits_json(&near, 2));
-    jadd_num(dg, "imprint_predicted_shift", g_rand - g_pade);
-    cJSON_AddItemToObject(dg, "compute_invariant", taf_invariant_K_json(&K));
+        dg = cJSON_AddObjectToObject(out, "v04_diagnostics");
+        cJSON_AddItemToObject(dg, "hagedorn_safety", taf_hagedorn_json(&hz));
+        jadd_str(dg, "bimodal_phase_class", taf_bimodal_phase_class(g));
+        cJSON_AddItemToObject(dg, "nearest_famous_constants", taf_const_hits_json(&near, 2));
+        jadd_num(dg, "imprint_predicted_shift", g_rand - g_pade);
+        cJSON_AddItemToObject(dg, "compute_invariant", taf_invariant_K_json(&K));
+    } else {
+        /* every γ-derived number needs θ: null, with the reason beside it */
+        static const char *const gamma_keys[] = {
+            "gamma_pade", "gamma_decomposed", "decomposition_breakdown", "d_horizon",
+            "L_NIAH_ceiling", "chi_susceptibility", NULL};
+        for (int i = 0; gamma_keys[i]; i++)
+            jadd_null(kn, gamma_keys[i]);
+        jadd_num(kn, "kv_memory_per_request_GB", kv.GB);
+        jadd_null(kn, "gamma_random_predicted");
+        jadd_null(kn, "compute_invariant_K");
+        jadd_null(kn, "K_in_distribution");
+        jadd_str(kn, "not_applicable", "not applicable (no RoPE)");
+        taf_hagedorn unknown = taf_hagedorn_safety(NAN);
+        dg = cJSON_AddObjectToObject(out, "v04_diagnostics");
+        cJSON_AddItemToObject(dg, "hagedorn_safety", taf_hagedorn_json(&unknown));
+        jadd_str(dg, "bimodal_phase_class", taf_bimodal_phase_class(NAN));
+        cJSON_AddItemToObject(dg, "nearest_famous_constants", cJSON_CreateArray());
+        jadd_null(dg, "imprint_predicted_shift");
+        jadd_null(dg, "compute_invariant");
+    }
 
     cJSON_AddItemToObject(out, "recipes", recipes);
     cJSON_AddItemToObject(out, "falsification_status", fals);

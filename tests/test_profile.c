@@ -83,3 +83,68 @@ Test(profile_vectors, every_profile_matches_reference)
     cr_expect_eq(failed, 0, "%d of %d profiles differ", failed, checked);
     cr_expect_eq(checked, 40);
 }
+
+static cJSON *gpt2_spec(const char *theta_json)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf,
+             "{%s\"T_train\":1024,\"n_attention_heads\":12,\"n_kv_heads\":12,"
+             "\"d_head\":64,\"n_layers\":12,\"n_params\":1.24e8}",
+             theta_json);
+    return cJSON_Parse(buf);
+}
+
+Test(profile, model_without_rope_gets_not_applicable_not_a_default_theta)
+{
+    cJSON *spec = gpt2_spec("\"theta\":null,");
+    taf_err err;
+    cJSON *p = profile_run(spec, &err);
+    cJSON_Delete(spec);
+    cr_assert_not_null(p, "%s", err.message);
+    cJSON *x2 = cJSON_GetObjectItem(cJSON_GetObjectItem(p, "recipes"), "X-2");
+    cr_expect_str_eq(cJSON_GetObjectItem(x2, "verdict")->valuestring, "NOT APPLICABLE");
+    cr_expect_str_eq(cJSON_GetObjectItem(x2, "reason")->valuestring, "not applicable (no RoPE)");
+    cJSON *kn = cJSON_GetObjectItem(p, "key_numbers");
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(kn, "gamma_pade")));
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "model_summary"), "rope_theta")));
+    /* the θ-free recipes still run */
+    cJSON *x5 = cJSON_GetObjectItem(cJSON_GetObjectItem(p, "recipes"), "X-5");
+    cr_expect_str_eq(cJSON_GetObjectItem(x5, "verdict")->valuestring, "YES");
+    cJSON_Delete(p);
+}
+
+Test(profile, missing_theta_is_an_error_not_a_no_rope_model)
+{
+    cJSON *spec = gpt2_spec("");
+    taf_err err;
+    cJSON *p = profile_run(spec, &err);
+    cJSON_Delete(spec);
+    cr_expect_null(p);
+    cJSON_Delete(p);
+    cr_expect_str_eq(err.code, "MISSING_ARGUMENT");
+    cr_expect(strstr(err.hint, "null") != NULL);
+}
+
+Test(compare, rows_keep_order_and_report_bad_specs_per_row)
+{
+    cJSON *specs = cJSON_Parse(
+        "[{\"label\":\"a\",\"theta\":500000,\"T_train\":8192,\"n_attention_heads\":32,"
+        "\"n_kv_heads\":8,\"d_head\":128,\"n_layers\":32,\"n_params\":8e9},"
+        "{\"label\":\"b\",\"theta\":-1,\"T_train\":8192,\"n_attention_heads\":32,"
+        "\"n_kv_heads\":8,\"d_head\":128,\"n_layers\":32,\"n_params\":8e9}]");
+    cJSON *shared = cJSON_Parse("{\"T_eval\":32000}");
+    taf_err err;
+    cJSON *c = compare_run(specs, "X-2", shared, &err);
+    cr_assert_not_null(c);
+    cJSON *rows = cJSON_GetObjectItem(c, "rows");
+    cr_assert_eq(cJSON_GetArraySize(rows), 2);
+    cJSON *a = cJSON_GetArrayItem(rows, 0), *b = cJSON_GetArrayItem(rows, 1);
+    cr_expect_str_eq(cJSON_GetObjectItem(a, "label")->valuestring, "a");
+    cr_expect_str_neq(cJSON_GetObjectItem(a, "verdict")->valuestring, "ERROR");
+    cr_expect_not_null(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "key_numbers"), "γ_Padé"));
+    cr_expect_str_eq(cJSON_GetObjectItem(b, "verdict")->valuestring, "ERROR");
+    cr_expect_str_eq(cJSON_GetObjectItem(b, "error_code")->valuestring, "OUT_OF_RANGE");
+    cJSON_Delete(c);
+    cJSON_Delete(specs);
+    cJSON_Delete(shared);
+}

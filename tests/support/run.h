@@ -1,0 +1,16 @@
+/* Run the built tafcard binary ($TAFCARD_BIN) in a shell and capture its
+ * exit status, stdout and stderr — for end-to-end CLI tests. */
+#ifndef TAF_TESTS_RUN_H
+#define TAF_TESTS_RUN_H
+
+typedef struct {
+    int status;   /* exit code, or -1 if it did not exit normally */
+    char *out;    /* malloc'd, NUL-terminated */
+    char *err;
+} run_result;
+
+/* `args` is appended to the binary path verbatim (shell syntax). */
+run_result run_tafcard(const char *args);
+void run_free(run_result *r);
+
+#endif

@@ -1,0 +1,350 @@
+#include "render/binder.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+
+#include "util/jsonnum.h"
+
+xmlDocPtr tpl_load(const char *path, taf_err *err)
+{
+    xmlDocPtr doc = xmlReadFile(path, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        taf_fail(err, "BAD_TEMPLATE", "templates must be well-formed XHTML",
+                 "%s:%d: %s", path, e ? e->line : 0,
+                 e && e->message ? e->message : "not well-formed XML");
+        xmlResetLastError();
+    }
+    return doc;
+}
+
+xmlDocPtr tpl_load_memory(const char *xml, size_t len, const char *name, taf_err *err)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        taf_fail(err, "BAD_TEMPLATE", "templates must be well-formed XHTML", "%s:%d: %s", name,
+                 e ? e->line : 0, e && e->message ? e->message : "not well-formed XML");
+        xmlResetLastError();
+    }
+    return doc;
+}
+
+static const cJSON *step(const cJSON *v, const char *key, size_t len)
+{
+    char buf[256];
+    if (!v || len == 0 || len >= sizeof buf)
+        return NULL;
+    memcpy(buf, key, len);
+    buf[len] = '\0';
+    if (cJSON_IsArray(v)) {
+        char *end;
+        long i = strtol(buf, &end, 10);
+        return *end == '\0' && i >= 0 ? cJSON_GetArrayItem(v, (int)i) : NULL;
+    }
+    return cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, buf) : NULL;
+}
+
+const cJSON *tpl_lookup(const cJSON *root, const cJSON *item, const char *path)
+{
+    const cJSON *v = item;
+    if (strncmp(path, "$.", 2) == 0) {
+        v = root;
+        path += 2;
+    } else if (strcmp(path, "$") == 0) {
+        return root;
+    }
+    if (strcmp(path, ".") == 0)
+        return item;
+    while (v && *path) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        v = step(v, path, len);
+        path += len + (dot ? 1 : 0);
+    }
+    return v;
+}
+
+bool tpl_format_number(double x, const char *fmt, char *out, size_t outsz)
+{
+    int p;
+    if (!isfinite(x)) {
+        snprintf(out, outsz, "—");
+        return true;
+    }
+    if (fmt[0] == 'f' && fmt[1] >= '0' && fmt[1] <= '6' && !fmt[2]) {
+        py_fmt_fixed(x, fmt[1] - '0', out, outsz);
+    } else if (fmt[0] == 'g' && fmt[1] >= '1' && fmt[1] <= '9' && !fmt[2]) {
+        snprintf(out, outsz, "%.*g", fmt[1] - '0', x);
+    } else if (sscanf(fmt, "pct%d", &p) == 1 && p >= 0 && p <= 3) {
+        char num[64];
+        py_fmt_fixed(x * 100, p, num, sizeof num);
+        snprintf(out, outsz, "%s%%", num);
+    } else if (strcmp(fmt, "thousands") == 0) {
+        py_fmt_thousands(x, 0, out, outsz);
+    } else if (sscanf(fmt, "sci%d", &p) == 1 && p >= 0 && p <= 6) {
+        py_fmt_exp(x, p, out, outsz);
+    } else if (strcmp(fmt, "int") == 0) {
+        py_fmt_fixed(x, 0, out, outsz);
+    } else {
+        return false;
+    }
+    /* "-0" reads as a sign error to people */
+    if (out[0] == '-') {
+        bool zero = true;
+        for (const char *c = out + 1; *c; c++)
+            if (*c >= '1' && *c <= '9')
+                zero = false;
+        if (zero)
+            memmove(out, out + 1, strlen(out));
+    }
+    return true;
+}
+
+static bool truthy(const cJSON *v)
+{
+    if (!v || cJSON_IsNull(v) || cJSON_IsFalse(v))
+        return false;
+    if (cJSON_IsString(v))
+        return v->valuestring[0] != '\0';
+    if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        return v->child != NULL;
+    double x;
+    if (jget_double(v, &x))
+        return x != 0;
+    return true;
+}
+
+/* Text of a value for people; NULL for null/absent. malloc'd. */
+static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
+{
+    double x;
+    char buf[512];
+    *bad_fmt = false;
+    if (!v || cJSON_IsNull(v))
+        return NULL;
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    if (cJSON_IsBool(v))
+        return strdup(cJSON_IsTrue(v) ? "yes" : "no");
+    if (jget_double(v, &x)) {
+        if (fmt) {
+            if (!tpl_format_number(x, fmt, buf, sizeof buf)) {
+                *bad_fmt = true;
+                return NULL;
+            }
+            return strdup(buf);
+        }
+        /* people read 2, not 2.0; other values keep their exact digits */
+        if (x == floor(x) && fabs(x) < 1e15)
+            snprintf(buf, sizeof buf, "%.0f", x);
+        else
+            py_repr_double(x, buf);
+        return strdup(buf);
+    }
+    char *s = cJSON_PrintUnformatted(v);
+    return s;
+}
+
+typedef struct {
+    const cJSON *root;
+    const char *tpl_name;
+    taf_err *err;
+    bool failed;
+} bctx;
+
+static xmlChar *take_attr(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (v)
+        xmlUnsetProp(n, (const xmlChar *)name);
+    return v;
+}
+
+/* Replace {PATH} in `text` with values from the item; malloc'd result. */
+static char *interpolate(bctx *c, const cJSON *item, const char *key, long index,
+                         const char *text)
+{
+    size_t cap = strlen(text) + 64, n = 0;
+    char *out = malloc(cap);
+    for (const char *p = text; *p;) {
+        const char *val = NULL;
+        char *owned = NULL, num[32];
+        size_t vlen = 1;
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (!close) {
+                taf_fail(c->err, "BAD_TEMPLATE", "close every {PATH} in data-attr",
+                         "%s: unclosed '{' in data-attr \"%s\"", c->tpl_name, text);
+                c->failed = true;
+                free(out);
+                return NULL;
+            }
+            char path[256];
+            snprintf(path, sizeof path, "%.*s", (int)(close - p - 1), p + 1);
+            if (strcmp(path, "@key") == 0) {
+                val = key ? key : "";
+            } else if (strcmp(path, "@index") == 0) {
+                snprintf(num, sizeof num, "%ld", index);
+                val = num;
+            } else {
+                bool bad;
+                owned = value_text(tpl_lookup(c->root, item, path), NULL, &bad);
+                val = owned ? owned : "";
+            }
+            vlen = strlen(val);
+            p = close + 1;
+        } else {
+            val = p;
+            p++;
+        }
+        if (n + vlen + 1 > cap) {
+            cap = (n + vlen + 1) * 2;
+            out = realloc(out, cap);
+        }
+        memcpy(out + n, val, vlen);
+        n += vlen;
+        free(owned);
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key, long index);
+
+static void bind_children(bctx *c, xmlNodePtr parent, const cJSON *item, const char *key,
+                          long index)
+{
+    xmlNodePtr child = parent->children;
+    while (child && !c->failed) {
+        xmlNodePtr next = child->next;
+        if (child->type == XML_ELEMENT_NODE)
+            bind_node(c, child, item, key, index);
+        child = next;
+    }
+}
+
+static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key, long index)
+{
+    xmlChar *rep = take_attr(n, "data-repeat");
+    if (rep) {
+        const cJSON *list = tpl_lookup(c->root, item, (const char *)rep);
+        long i = 0;
+        for (const cJSON *it = (cJSON_IsArray(list) || cJSON_IsObject(list)) ? list->child : NULL;
+             it && !c->failed; it = it->next) {
+            xmlNodePtr copy = xmlCopyNode(n, 1);
+            xmlAddPrevSibling(n, copy);
+            bind_node(c, copy, it, cJSON_IsObject(list) ? it->string : NULL, ++i);
+        }
+        xmlFree(rep);
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+        return;
+    }
+    xmlChar *cond = take_attr(n, "data-if"), *ncond = take_attr(n, "data-if-not");
+    bool keep = true;
+    if (cond)
+        keep = keep && truthy(tpl_lookup(c->root, item, (const char *)cond));
+    if (ncond)
+        keep = keep && !truthy(tpl_lookup(c->root, item, (const char *)ncond));
+    xmlFree(cond);
+    xmlFree(ncond);
+    if (!keep) {
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+        return;
+    }
+    xmlChar *attrs = take_attr(n, "data-attr");
+    if (attrs) {
+        char *spec = strdup((const char *)attrs), *save = NULL;
+        for (char *tok = strtok_r(spec, ";", &save); tok && !c->failed;
+             tok = strtok_r(NULL, ";", &save)) {
+            while (*tok == ' ')
+                tok++;
+            char *eq = strchr(tok, '=');
+            if (!eq || eq == tok) {
+                taf_fail(c->err, "BAD_TEMPLATE", "write data-attr=\"name=text;...\"",
+                         "%s: bad data-attr entry \"%s\"", c->tpl_name, tok);
+                c->failed = true;
+                break;
+            }
+            *eq = '\0';
+            char *val = interpolate(c, item, key, index, eq + 1);
+            if (val)
+                xmlSetProp(n, (const xmlChar *)tok, (const xmlChar *)val);
+            free(val);
+        }
+        free(spec);
+        xmlFree(attrs);
+    }
+    xmlChar *text = take_attr(n, "data-text"), *fmt = take_attr(n, "data-format");
+    xmlChar *missing = take_attr(n, "data-missing");
+    if (text && !c->failed) {
+        const char *path = (const char *)text;
+        bool bad = false;
+        char *s = NULL;
+        if (strcmp(path, "@key") == 0)
+            s = strdup(key ? key : "");
+        else if (strcmp(path, "@index") == 0) {
+            char num[32];
+            snprintf(num, sizeof num, "%ld", index);
+            s = strdup(num);
+        } else
+            s = value_text(tpl_lookup(c->root, item, path), (const char *)fmt, &bad);
+        if (bad) {
+            taf_fail(c->err, "BAD_TEMPLATE", "see src/render/binder.h for formats",
+                     "%s: unknown data-format \"%s\"", c->tpl_name, (const char *)fmt);
+            c->failed = true;
+        } else {
+            /* xmlNodeSetContent would parse entities; add a text node instead */
+            while (n->children) {
+                xmlNodePtr ch = n->children;
+                xmlUnlinkNode(ch);
+                xmlFreeNode(ch);
+            }
+            const char *t = s ? s : (missing ? (const char *)missing : "—");
+            xmlAddChild(n, xmlNewText((const xmlChar *)t));
+        }
+        free(s);
+    }
+    xmlFree(text);
+    xmlFree(fmt);
+    xmlFree(missing);
+    if (!c->failed)
+        bind_children(c, n, item, key, index);
+}
+
+xmlDocPtr tpl_bind(xmlDocPtr tpl, const char *tpl_name, const cJSON *data, taf_err *err)
+{
+    xmlDocPtr doc = xmlCopyDoc(tpl, 1);
+    bctx c = {data, tpl_name, err, false};
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (root)
+        bind_node(&c, root, data, NULL, 0);
+    if (c.failed) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+char *tpl_serialize(xmlDocPtr doc, size_t *len)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlSaveCtxtPtr s = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_XHTML);
+    xmlSaveDoc(s, doc);
+    xmlSaveClose(s);
+    size_t n = (size_t)xmlBufferLength(buf);
+    char *out = malloc(n + 1);
+    memcpy(out, xmlBufferContent(buf), n);
+    out[n] = '\0';
+    xmlBufferFree(buf);
+    if (len)
+        *len = n;
+    return out;
+}

@@ -1,0 +1,108 @@
+/* The XHTML template binder. */
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "render/binder.h"
+
+static char *render(const char *tpl, const char *json, taf_err *err)
+{
+    xmlDocPtr t = tpl_load_memory(tpl, strlen(tpl), "t.xhtml", err);
+    cr_assert_not_null(t, "%s", err->message);
+    cJSON *data = cJSON_Parse(json);
+    cr_assert_not_null(data);
+    xmlDocPtr d = tpl_bind(t, "t.xhtml", data, err);
+    char *out = d ? tpl_serialize(d, NULL) : NULL;
+    if (d)
+        xmlFreeDoc(d);
+    xmlFreeDoc(t);
+    cJSON_Delete(data);
+    return out;
+}
+
+Test(binder, text_is_escaped_by_the_serializer)
+{
+    taf_err err;
+    char *out = render("<p data-text=\"id\">x</p>", "{\"id\": \"evil/<script>alert(1)</script>&\"}",
+                       &err);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "<script>") == NULL, "%s", out);
+    cr_expect(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt;&amp;") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, repeat_over_array_and_object_with_key_and_index)
+{
+    taf_err err;
+    char *out = render("<ul><li data-repeat=\"xs\"><b data-text=\"@index\"/><i data-text=\"name\"/></li>"
+                       "<li data-repeat=\"o\"><b data-text=\"@key\"/>=<i data-text=\".\"/></li></ul>",
+                       "{\"xs\": [{\"name\": \"a\"}, {\"name\": \"b\"}], \"o\": {\"k1\": 1, \"k2\": \"v\"}}",
+                       &err);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "<li><b>1</b><i>a</i></li><li><b>2</b><i>b</i></li>") != NULL, "%s", out);
+    cr_expect(strstr(out, "<li><b>k1</b>=<i>1</i></li><li><b>k2</b>=<i>v</i></li>") != NULL, "%s", out);
+    cr_expect(strstr(out, "data-") == NULL, "binding attributes are removed: %s", out);
+    free(out);
+}
+
+Test(binder, empty_repeat_and_false_condition_remove_the_element)
+{
+    taf_err err;
+    char *out = render("<div><p data-repeat=\"xs\">r</p><p data-if=\"flag\">yes</p>"
+                       "<p data-if-not=\"flag\">no</p><p data-if=\"missing\">m</p></div>",
+                       "{\"xs\": [], \"flag\": false}", &err);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "<div><p>no</p></div>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, attributes_interpolate_paths)
+{
+    taf_err err;
+    char *out = render("<a data-attr=\"href=models/{slug}/index.html;class=chip v-{v}\">x</a>",
+                       "{\"slug\": \"org--m\", \"v\": \"yes\"}", &err);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "href=\"models/org--m/index.html\"") != NULL, "%s", out);
+    cr_expect(strstr(out, "class=\"chip v-yes\"") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, numbers_use_the_requested_format_and_null_shows_missing)
+{
+    taf_err err;
+    char *out = render("<p><a data-text=\"x\" data-format=\"f3\"/><b data-text=\"y\" data-format=\"thousands\"/>"
+                       "<c data-text=\"z\"/><d data-text=\"n\" data-missing=\"n/a\"/><e data-text=\"p\" data-format=\"pct1\"/></p>",
+                       "{\"x\": 0.74760178, \"y\": 1143076.77, \"z\": 2, \"n\": null, \"p\": 0.1234}", &err);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "<a>0.748</a><b>1,143,077</b><c>2</c><d>n/a</d><e>12.3%</e>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, unknown_format_is_an_error_naming_the_template)
+{
+    taf_err err;
+    char *out = render("<p data-text=\"x\" data-format=\"bogus\"/>", "{\"x\": 1}", &err);
+    cr_expect_null(out);
+    cr_expect_str_eq(err.code, "BAD_TEMPLATE");
+    cr_expect(strstr(err.message, "t.xhtml") && strstr(err.message, "bogus"));
+}
+
+Test(binder, malformed_template_is_rejected_with_its_line)
+{
+    taf_err err;
+    xmlDocPtr t = tpl_load_memory("<p>\n<b></p>", 11, "bad.xhtml", &err);
+    cr_expect_null(t);
+    cr_expect(strstr(err.message, "bad.xhtml:2") != NULL, "%s", err.message);
+}
+
+Test(binder, doctype_is_kept_and_no_xml_declaration_is_written)
+{
+    taf_err err;
+    char *out = render("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title data-text=\"t\"/></head><body/></html>",
+                       "{\"t\": \"γ ≥ 1\"}", &err);
+    cr_assert_not_null(out);
+    cr_expect(strncmp(out, "<!DOCTYPE html>", 15) == 0, "%s", out);
+    cr_expect(strstr(out, "<?xml") == NULL);
+    cr_expect(strstr(out, "<title>γ ≥ 1</title>") != NULL, "%s", out);
+    free(out);
+}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -123,7 +124,10 @@ Test(cli, batch_reproduces_the_vector_file)
     cr_expect_eq(r.status, 2);
     int ok = 0, errors = 0;
     for (char *p = strtok(r.out, "\n"); p; p = strtok(NULL, "\n"))
-        (strncmp(p, "{\"error\"", 8) == 0 ? errors : ok)++;
+        if (strncmp(p, "{\"error\"", 8) == 0)
+            errors++;
+        else
+            ok++;
     cr_expect_eq(ok + errors, 1398);
     cr_expect_eq(errors, 49);
     run_free(&r);

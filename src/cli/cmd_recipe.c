@@ -47,6 +47,14 @@ static const char *str_of(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Numbers we build are raw nodes (exact text); read them through jsonnum. */
+static double num_of(const cJSON *o, const char *key)
+{
+    double x = 0;
+    jget_double(cJSON_GetObjectItemCaseSensitive(o, key), &x);
+    return x;
+}
+
 /* The human audit chain: one block per step, then the verdict. */
 static void print_audit(const cJSON *r)
 {
@@ -56,8 +64,8 @@ static void print_audit(const cJSON *r)
     printf("\n");
     const cJSON *chain = cJSON_GetObjectItem(r, "chain");
     for (const cJSON *s = chain ? chain->child : NULL; s; s = s->next) {
-        printf("\nstep %d  %s  %s\n", cJSON_GetObjectItem(s, "step") ? (int)cJSON_GetObjectItem(s, "step")->valuedouble : 0,
-               str_of(s, "section"), str_of(s, "name"));
+        printf("\nstep %d  %s  %s\n", (int)num_of(s, "step"), str_of(s, "section"),
+               str_of(s, "name"));
         printf("  formula: %s\n  inputs:  ", str_of(s, "formula"));
         print_kv_object(cJSON_GetObjectItem(s, "inputs"));
         printf("\n  result:  ");
@@ -83,7 +91,7 @@ static void print_audit(const cJSON *r)
     }
     const cJSON *conf = cJSON_GetObjectItem(r, "confidence");
     if (conf)
-        printf("confidence: %d%% (%s)\n", (int)cJSON_GetObjectItem(conf, "pct")->valuedouble,
+        printf("confidence: %d%% (%s)\n", (int)num_of(conf, "pct"),
                str_of(conf, "band"));
 }
 

@@ -283,6 +283,15 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         xmlFree(attrs);
     }
     xmlChar *text = take_attr(n, "data-text"), *fmt = take_attr(n, "data-format");
+    xmlChar *fmt_from = take_attr(n, "data-format-from");
+    if (fmt_from) {
+        const cJSON *f = tpl_lookup(c->root, item, (const char *)fmt_from);
+        if (cJSON_IsString(f)) {
+            xmlFree(fmt);
+            fmt = xmlStrdup((const xmlChar *)f->valuestring);
+        }
+        xmlFree(fmt_from);
+    }
     xmlChar *missing = take_attr(n, "data-missing");
     if (text && !c->failed) {
         const char *path = (const char *)text;

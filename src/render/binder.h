@@ -7,6 +7,7 @@
  *                             data-format, default: shortest exact repr)
  *   data-format="FMT"         f0..f6 fixed, g3..g6 significant, pct0..pct2
  *                             (×100 and %), thousands, sci0..sci3, int
+ *   data-format-from="PATH"   take the format name from the data instead
  *   data-repeat="PATH"        clone the element once per array item / object
  *                             member; inside, PATHs are relative to the item
  *   data-if="PATH"            keep the element only when the value is truthy

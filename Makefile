@@ -26,7 +26,7 @@ DESTDIR    ?=
 SANFLAGS   ?=
 TEST_ARGS  ?= --jobs 2
 
-LIB_PKGS  := libxml-2.0 cairo libcjson sqlite3
+LIB_PKGS  := libxml-2.0 cairo libcjson sqlite3 libcrypto
 TEST_PKGS := criterion
 
 # pkg-config flags are expanded lazily (=), after deps-check has run.
@@ -38,8 +38,8 @@ PKG_TEST_LIBS    = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 WARN      := -Wall -Wextra -Werror
 STD_FLAGS := -std=c17 $(WARN) -D_POSIX_C_SOURCE=200809L
 INCLUDES  := -Isrc -Itests
-ALL_CFLAGS = $(STD_FLAGS) $(INCLUDES) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+ALL_CFLAGS = $(STD_FLAGS) -pthread $(INCLUDES) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 # ---- sources --------------------------------------------------------------
 SRC      := $(shell find src -name '*.c' | LC_ALL=C sort)
@@ -78,6 +78,7 @@ define check_pkgs
       cairo) deb=libcairo2-dev ;; \
       libcjson) deb=libcjson-dev ;; \
       sqlite3) deb=libsqlite3-dev ;; \
+      libcrypto) deb=libssl-dev ;; \
       criterion) deb=libcriterion-dev ;; \
       *) deb="?" ;; \
     esac; \

@@ -98,6 +98,19 @@ deps-check:
 deps-check-tests:
 	$(call check_pkgs,$(LIB_PKGS) $(TEST_PKGS))
 
+# ---- code identity ---------------------------------------------------------
+# A digest of the sources and templates: `tafcard build` reuses a card from
+# the previous site only when its inputs AND this digest are unchanged, so a
+# changed formula or template never leaves stale cards behind. The header is
+# rewritten only when the digest changes.
+CODE_ID_H := $(BUILD)/gen/code_id.h
+CODE_ID := $(shell cat $(SRC) $$(find src -name '*.h' | LC_ALL=C sort) \
+             $$(find templates -type f | LC_ALL=C sort) 2>/dev/null | sha256sum | cut -c1-16)
+$(shell mkdir -p $(BUILD)/gen; \
+  printf '#define TAF_CODE_ID "%s"\n' '$(CODE_ID)' > $(CODE_ID_H).new; \
+  cmp -s $(CODE_ID_H).new $(CODE_ID_H) || mv $(CODE_ID_H).new $(CODE_ID_H); rm -f $(CODE_ID_H).new)
+INCLUDES += -I$(BUILD)/gen
+
 # ---- compile and link -----------------------------------------------------
 $(BUILD)/obj/src/%.o: src/%.c | deps-check
 	$(call say,CC,$<)

@@ -17,6 +17,12 @@ static const subcommand COMMANDS[] = {
     {"formula", cmd_formula, "evaluate one stand-alone TAF formula"},
     {"profile", cmd_profile, "the TAF Card profile of one model (X-2, X-19, X-1, X-3, X-5)"},
     {"compare", cmd_compare, "one recipe across several models, side by side"},
+    {"ingest", cmd_ingest, "load the panel, presets and config.json files into SQLite"},
+    {"inspect-config", cmd_inspect_config, "normalise and classify a Hugging Face config.json"},
+    {"fit", cmd_fit, "power-law/exponential fits of one measurement, with CI and thermo profile"},
+    {"calibrate", cmd_calibrate, "refit the framework's constants on the ingested panel"},
+    {"build", cmd_build, "build the static TAF Card site from the database"},
+    {"verify", cmd_verify, "re-hash a built site against its manifest.json"},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
 

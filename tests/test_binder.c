@@ -98,11 +98,23 @@ Test(binder, malformed_template_is_rejected_with_its_line)
 Test(binder, doctype_is_kept_and_no_xml_declaration_is_written)
 {
     taf_err err;
-    char *out = render("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title data-text=\"t\"/></head><body/></html>",
+    char *out = render("<!DOCTYPE html>\n<html><head><title data-text=\"t\"/></head><body/></html>",
                        "{\"t\": \"γ ≥ 1\"}", &err);
     cr_assert_not_null(out);
     cr_expect(strncmp(out, "<!DOCTYPE html>", 15) == 0, "%s", out);
     cr_expect(strstr(out, "<?xml") == NULL);
     cr_expect(strstr(out, "<title>γ ≥ 1</title>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, empty_non_void_elements_get_an_end_tag_for_html_parsers)
+{
+    taf_err err;
+    char *out = render("<html><head><script src=\"s.js\"/><link rel=\"x\"/></head><body><div/><br/></body></html>",
+                       "{}", &err);
+    cr_assert_not_null(out);
+    cr_expect(strstr(out, "<script src=\"s.js\"></script>") != NULL, "%s", out);
+    cr_expect(strstr(out, "<div></div>") != NULL, "%s", out);
+    cr_expect(strstr(out, "<br/>") != NULL, "void elements stay self-closed: %s", out);
     free(out);
 }

@@ -14,6 +14,14 @@ int cmd_recipes(int argc, char **argv);
 int cmd_formula(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+/* tafcard inspect-config FILE [--id ORG/NAME] [--json] (src/cli/cmd_inspect.c) */
+int cmd_inspect_config(int argc, char **argv);
 
 /* Print `tafcard: CODE: message (hint: ...)` on stderr; returns the exit
  * code for input errors (2). */

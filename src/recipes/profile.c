@@ -39,11 +39,13 @@ static void put(cJSON *o, const char *key, const taf_args *a, const char *name)
 
 /* The reference wraps each recipe in try/except; we keep its per-recipe
  * "ERROR" tile but with our error code and message instead of a crash. */
-static cJSON *recipe_tile(const char *rid, cJSON *args)
+static cJSON *recipe_tile(const char *rid, cJSON *args, cJSON *full)
 {
     taf_err err = {0};
     cJSON *r = recipe_run(rid, args, &err);
     cJSON_Delete(args);
+    if (full && r)
+        cJSON_AddItemToObject(full, rid, cJSON_Duplicate(r, true));
     cJSON *t = jobj();
     if (!r) {
         jadd_str(t, "verdict", "ERROR");
@@ -94,7 +96,7 @@ static cJSON *not_applicable_tile(const char *name)
     return t;
 }
 
-cJSON *profile_run(const cJSON *obj, taf_err *err)
+cJSON *profile_run_full(const cJSON *obj, cJSON *full, taf_err *err)
 {
     taf_args a;
     if (cJSON_IsObject(obj) && !cJSON_GetObjectItemCaseSensitive(obj, "theta")) {
@@ -142,7 +144,7 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
             put(ra, common[i], &a, common[i]);
         const char *rid = pass == 0 ? "X-2" : "X-19";
         if (rope) {
-            cJSON_AddItemToObject(recipes, rid, recipe_tile(rid, ra));
+            cJSON_AddItemToObject(recipes, rid, recipe_tile(rid, ra, full));
         } else {
             cJSON_Delete(ra);
             cJSON_AddItemToObject(recipes, rid, not_applicable_tile(recipe_find(rid)->name));
@@ -155,13 +157,13 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
     jadd_num(ra, "mfu", 0.45);
     put(ra, "api_model", &a, "api_model");
     put(ra, "monthly_tokens_M", &a, "monthly_tokens_M");
-    cJSON_AddItemToObject(recipes, "X-1", recipe_tile("X-1", ra));
+    cJSON_AddItemToObject(recipes, "X-1", recipe_tile("X-1", ra, full));
     ra = jobj();
     put(ra, "USD_budget", &a, "USD_budget");
     jadd_str(ra, "gpu", "H100 SXM");
     jadd_num(ra, "mfu", 0.45);
     jadd_int(ra, "n_gpus", 1);
-    cJSON_AddItemToObject(recipes, "X-3", recipe_tile("X-3", ra));
+    cJSON_AddItemToObject(recipes, "X-3", recipe_tile("X-3", ra, full));
     ra = jobj();
     put(ra, "N_params", &a, "n_params");
     put(ra, "T_eval", &a, "T_eval");
@@ -171,7 +173,7 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
     jadd_num(ra, "bytes_per_weight", 2.0);
     put(ra, "target_tokens_per_day", &a, "target_tokens_per_day");
     jadd_int(ra, "concurrent_users", 1);
-    cJSON_AddItemToObject(recipes, "X-5", recipe_tile("X-5", ra));
+    cJSON_AddItemToObject(recipes, "X-5", recipe_tile("X-5", ra, full));
 
     cJSON *fals = cJSON_CreateArray();
     if (rope && g > 0 && g < 1)
@@ -258,6 +260,11 @@ cJSON *profile_run(const cJSON *obj, taf_err *err)
     cJSON_AddItemToObject(out, "falsification_status", fals);
     args_free(&a);
     return out;
+}
+
+cJSON *profile_run(const cJSON *obj, taf_err *err)
+{
+    return profile_run_full(obj, NULL, err);
 }
 
 /* Numbers worth a column in a comparison: scalar results and memory

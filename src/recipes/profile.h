@@ -17,6 +17,10 @@ extern const int PROFILE_NSPEC;
  * reason (code and message), as the reference reports it. */
 cJSON *profile_run(const cJSON *args, taf_err *err);
 
+/* The same, also adding each recipe's full result object (audit chain
+ * included) to `full` keyed by recipe id (full may be NULL). */
+cJSON *profile_run_full(const cJSON *args, cJSON *full, taf_err *err);
+
 /* compare_models: `specs` is an array of model specs, each with an
  * optional "label"; `shared` (may be NULL) is merged into every spec. */
 cJSON *compare_run(const cJSON *specs, const char *recipe_id, const cJSON *shared,

@@ -342,10 +342,33 @@ xmlDocPtr tpl_bind(xmlDocPtr tpl, const char *tpl_name, const cJSON *data, taf_e
     return doc;
 }
 
+/* HTML parsers read <script/> or <div/> as an open tag: give every empty
+ * element that is not a void element an explicit end tag. */
+static void close_empty_elements(xmlNodePtr n)
+{
+    static const char *const VOID[] = {"area", "base", "br", "col", "embed", "hr", "img",
+                                       "input", "link", "meta", "source", "track", "wbr",
+                                       NULL};
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (!n->children) {
+            bool is_void = false;
+            for (int i = 0; VOID[i]; i++)
+                is_void = is_void || xmlStrcmp(n->name, (const xmlChar *)VOID[i]) == 0;
+            if (!is_void)
+                xmlAddChild(n, xmlNewText((const xmlChar *)""));
+        } else {
+            close_empty_elements(n->children);
+        }
+    }
+}
+
 char *tpl_serialize(xmlDocPtr doc, size_t *len)
 {
+    close_empty_elements(xmlDocGetRootElement(doc));
     xmlBufferPtr buf = xmlBufferCreate();
-    xmlSaveCtxtPtr s = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_XHTML);
+    xmlSaveCtxtPtr s = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL);
     xmlSaveDoc(s, doc);
     xmlSaveClose(s);
     size_t n = (size_t)xmlBufferLength(buf);

@@ -1,0 +1,636 @@
+#include "render/site.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "recipes/formulas.h"
+#include "recipes/recipe.h"
+#include "render/binder.h"
+#include "util/jsonnum.h"
+#include "util/sha256.h"
+#include "version.h"
+
+bool site_write_file(const char *path, const void *data, size_t len, taf_err *err)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return taf_fail(err, "CANNOT_WRITE", "check the output directory",
+                        "cannot create %s: %s", path, strerror(errno));
+    bool ok = fwrite(data, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok)
+        return taf_fail(err, "CANNOT_WRITE", "is the disk full?", "error writing %s", path);
+    return true;
+}
+
+static bool copy_file(const char *from, const char *to, taf_err *err)
+{
+    FILE *f = fopen(from, "rb");
+    if (!f)
+        return taf_fail(err, "CANNOT_READ", NULL, "cannot open %s: %s", from, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    char chunk[8192];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n + got > cap) {
+            cap = (n + got) * 2;
+            buf = realloc(buf, cap);
+        }
+        memcpy(buf + n, chunk, got);
+        n += got;
+    }
+    fclose(f);
+    bool ok = site_write_file(to, buf ? buf : "", n, err);
+    free(buf);
+    return ok;
+}
+
+bool site_templates_load(site_templates *t, const char *dir, taf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->dir, sizeof t->dir, "%s", dir);
+    struct { xmlDocPtr *slot; const char *name; } T[] = {
+        {&t->card, "card.xhtml"}, {&t->index, "index.xhtml"}, {&t->panel, "panel.xhtml"},
+        {&t->compare, "compare.xhtml"}, {&t->methodology, "methodology.xhtml"}};
+    for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", dir, T[i].name);
+        *T[i].slot = tpl_load(path, err);
+        if (!*T[i].slot) {
+            site_templates_free(t);
+            return false;
+        }
+    }
+    return true;
+}
+
+void site_templates_free(site_templates *t)
+{
+    xmlDocPtr *all[] = {&t->card, &t->index, &t->panel, &t->compare, &t->methodology};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (*all[i])
+            xmlFreeDoc(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+static bool render_page(xmlDocPtr tpl, const char *name, const cJSON *data, const char *path,
+                        taf_err *err)
+{
+    xmlDocPtr d = tpl_bind(tpl, name, data, err);
+    if (!d)
+        return false;
+    size_t len;
+    char *html = tpl_serialize(d, &len);
+    xmlFreeDoc(d);
+    bool ok = site_write_file(path, html, len, err);
+    free(html);
+    return ok;
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+
+typedef struct { char *s; size_t n, cap; } sbuf;
+
+static void sb_put(sbuf *b, const char *s)
+{
+    size_t l = strlen(s);
+    if (b->n + l + 1 > b->cap) {
+        b->cap = (b->n + l + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+    }
+    memcpy(b->s + b->n, s, l + 1);
+    b->n += l;
+}
+
+/* A table cell: pipes escaped, newlines flattened. */
+static void sb_cell(sbuf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        char c[3] = {*s, 0, 0};
+        if (*s == '|') {
+            c[0] = '\\';
+            c[1] = '|';
+        } else if (*s == '\n' || *s == '\r') {
+            c[0] = ' ';
+        }
+        sb_put(b, c);
+    }
+}
+
+static const char *str_at(const cJSON *o, const char *path)
+{
+    const cJSON *v = tpl_lookup(o, o, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void sb_value(sbuf *b, const cJSON *v, const char *fmt)
+{
+    double x;
+    char buf[128];
+    if (!v || cJSON_IsNull(v))
+        sb_put(b, "n/a");
+    else if (cJSON_IsString(v))
+        sb_cell(b, v->valuestring);
+    else if (cJSON_IsBool(v))
+        sb_put(b, cJSON_IsTrue(v) ? "yes" : "no");
+    else if (jget_double(v, &x) && tpl_format_number(x, fmt, buf, sizeof buf))
+        sb_put(b, buf);
+    else
+        sb_put(b, "?");
+}
+
+char *site_card_markdown(const cJSON *card)
+{
+    sbuf b = {0};
+    sb_put(&b, "# TAF Card: ");
+    sb_cell(&b, str_at(card, "model.id"));
+    sb_put(&b, "\n\n");
+    const char *arch = str_at(card, "summary.architecture_class");
+    if (arch) {
+        sb_put(&b, arch);
+        sb_put(&b, "\n\n");
+    }
+    sb_put(&b, "## Verdicts\n\n| recipe | verdict | reason |\n|---|---|---|\n");
+    for (const cJSON *t = cJSON_GetObjectItem(card, "tiles")->child; t; t = t->next) {
+        sb_put(&b, "| ");
+        sb_cell(&b, str_at(t, "id"));
+        const char *var = str_at(t, "variant_label");
+        if (var) {
+            sb_put(&b, " (");
+            sb_cell(&b, var);
+            sb_put(&b, ")");
+        }
+        sb_put(&b, " | ");
+        sb_cell(&b, str_at(t, "verdict"));
+        sb_put(&b, " | ");
+        sb_cell(&b, str_at(t, "reason"));
+        sb_put(&b, " |\n");
+    }
+    sb_put(&b, "\n## Key numbers\n\n| quantity | value | formula |\n|---|---|---|\n");
+    for (const cJSON *r = cJSON_GetObjectItem(card, "key_rows")->child; r; r = r->next) {
+        sb_put(&b, "| ");
+        sb_cell(&b, str_at(r, "label"));
+        sb_put(&b, " | ");
+        sb_value(&b, cJSON_GetObjectItem(r, "value"), str_at(r, "format"));
+        sb_put(&b, " | ");
+        sb_cell(&b, str_at(r, "formula"));
+        sb_put(&b, " |\n");
+    }
+    const cJSON *rows = cJSON_GetObjectItem(card, "measured_rows");
+    if (rows && rows->child) {
+        sb_put(&b, "\n## Measured on the panel\n\n| corpus | γ | R² | λ | R² (exp) | points | status |\n"
+                   "|---|---|---|---|---|---|---|\n");
+        for (const cJSON *r = rows->child; r; r = r->next) {
+            sb_put(&b, "| ");
+            sb_cell(&b, str_at(r, "corpus"));
+            sb_put(&b, " | ");
+            sb_value(&b, cJSON_GetObjectItem(r, "gamma"), "f4");
+            sb_put(&b, " | ");
+            sb_value(&b, cJSON_GetObjectItem(r, "R2"), "f4");
+            sb_put(&b, " | ");
+            sb_value(&b, cJSON_GetObjectItem(r, "lambda"), "sci3");
+            sb_put(&b, " | ");
+            sb_value(&b, cJSON_GetObjectItem(r, "R2_exp"), "f4");
+            sb_put(&b, " | ");
+            sb_value(&b, cJSON_GetObjectItem(r, "n_points"), "int");
+            sb_put(&b, " | ");
+            sb_cell(&b, str_at(r, "status"));
+            sb_put(&b, " |\n");
+        }
+    }
+    for (const cJSON *n = cJSON_GetObjectItem(card, "measured_notes")->child; n; n = n->next) {
+        sb_put(&b, "\n> ");
+        sb_cell(&b, n->valuestring);
+        sb_put(&b, "\n");
+    }
+    sb_put(&b, "\n## Falsification status\n\n");
+    const cJSON *fals = cJSON_GetObjectItem(card, "falsification");
+    for (const cJSON *f = fals ? fals->child : NULL; f; f = f->next) {
+        sb_put(&b, "- ");
+        sb_cell(&b, str_at(f, "id"));
+        sb_put(&b, " ");
+        sb_cell(&b, str_at(f, "claim"));
+        sb_put(&b, ": ");
+        sb_cell(&b, str_at(f, "status"));
+        sb_put(&b, "\n");
+    }
+    if (!fals || !fals->child)
+        sb_put(&b, "No falsification claim is in scope for this model.\n");
+    sb_put(&b, "\n## Provenance\n\n");
+    sb_put(&b, "- tafcard ");
+    sb_cell(&b, str_at(card, "provenance.tool_version"));
+    sb_put(&b, ", TAF formulas ");
+    sb_cell(&b, str_at(card, "provenance.formula_version"));
+    sb_put(&b, "\n- model spec SHA-256 `");
+    sb_cell(&b, str_at(card, "provenance.spec_sha256"));
+    sb_put(&b, "`\n");
+    const cJSON *srcs = tpl_lookup(card, card, "provenance.sources");
+    for (const cJSON *s = srcs ? srcs->child : NULL; s; s = s->next) {
+        sb_put(&b, "- ");
+        sb_cell(&b, str_at(s, "path"));
+        sb_put(&b, " `");
+        sb_cell(&b, str_at(s, "sha256"));
+        sb_put(&b, "`\n");
+    }
+    return b.s;
+}
+
+bool site_write_card(const site_templates *t, const char *dir, const cJSON *card,
+                     taf_err *err)
+{
+    char path[1400];
+    cJSON *data = cJSON_Duplicate(card, true);
+    cJSON *page = cJSON_AddObjectToObject(data, "page");
+    char title[400];
+    snprintf(title, sizeof title, "TAF Card: %s", str_at(card, "model.id"));
+    cJSON_AddStringToObject(page, "title", title);
+    cJSON_AddStringToObject(page, "root", "../../");
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    bool ok = render_page(t->card, "card.xhtml", data, path, err);
+    cJSON_Delete(data);
+    if (!ok)
+        return false;
+    char *json = cJSON_Print(card);
+    size_t n = strlen(json);
+    json = realloc(json, n + 2);
+    json[n] = '\n';
+    json[n + 1] = '\0';
+    snprintf(path, sizeof path, "%s/card.json", dir);
+    ok = site_write_file(path, json, n + 1, err);
+    free(json);
+    if (!ok)
+        return false;
+    char *md = site_card_markdown(card);
+    snprintf(path, sizeof path, "%s/card.md", dir);
+    ok = site_write_file(path, md, strlen(md), err);
+    free(md);
+    return ok;
+}
+
+/* ---- index, compare, methodology, panel ---------------------------------- */
+
+static const char *const PROFILE_IDS[] = {"X-2", "X-19", "X-1", "X-3", "X-5"};
+#define N_PROFILE_IDS 5
+
+static const cJSON *tile_for(const cJSON *card, const char *rid)
+{
+    for (const cJSON *t = cJSON_GetObjectItem(card, "tiles")->child; t; t = t->next)
+        if (strcmp(str_at(t, "id"), rid) == 0 && !cJSON_GetObjectItem(t, "variant_label"))
+            return t;
+    return NULL;
+}
+
+static cJSON *index_data(const cJSON *cards, const char *panel_note)
+{
+    cJSON *d = cJSON_CreateObject(), *models = cJSON_AddArrayToObject(d, "models");
+    cJSON *ids = cJSON_AddArrayToObject(d, "recipe_ids");
+    for (int i = 0; i < N_PROFILE_IDS; i++)
+        cJSON_AddItemToArray(ids, cJSON_CreateString(PROFILE_IDS[i]));
+    int count = 0;
+    for (const cJSON *c = cards->child; c; c = c->next, count++) {
+        cJSON *m = cJSON_CreateObject();
+        const cJSON *model = cJSON_GetObjectItem(c, "model");
+        const char *keys[] = {"id", "slug", "family", "n_params", "theta", "T_train"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            cJSON_AddItemToObject(m, keys[k],
+                                  cJSON_Duplicate(cJSON_GetObjectItem(model, keys[k]), true));
+        const cJSON *g = NULL;
+        for (const cJSON *r = cJSON_GetObjectItem(c, "measured_rows")->child; r; r = r->next)
+            if (strcmp(str_at(r, "corpus"), "text") == 0)
+                g = cJSON_GetObjectItem(r, "gamma");
+        cJSON_AddItemToObject(m, "gamma_text", g ? cJSON_Duplicate(g, true) : cJSON_CreateNull());
+        cJSON *tiles = cJSON_AddArrayToObject(m, "tiles");
+        for (int i = 0; i < N_PROFILE_IDS; i++) {
+            const cJSON *t = tile_for(c, PROFILE_IDS[i]);
+            cJSON *e = t ? cJSON_Duplicate(t, true) : cJSON_CreateObject();
+            if (!t) {
+                cJSON_AddStringToObject(e, "id", PROFILE_IDS[i]);
+                cJSON_AddStringToObject(e, "verdict", "—");
+                cJSON_AddStringToObject(e, "verdict_class", "na");
+                cJSON_AddStringToObject(e, "reason", "not evaluated");
+            }
+            cJSON_AddItemToArray(tiles, e);
+        }
+        cJSON_AddItemToArray(models, m);
+    }
+    cJSON_AddNumberToObject(d, "count", count);
+    if (panel_note)
+        cJSON_AddStringToObject(d, "panel_missing", panel_note);
+    cJSON *links = cJSON_AddArrayToObject(d, "compare_links");
+    for (int i = 0; i < TAF_N_RECIPES; i++) {
+        cJSON *l = cJSON_CreateObject();
+        char file[64];
+        snprintf(file, sizeof file, "%s.html", TAF_RECIPES[i].id);
+        cJSON_AddStringToObject(l, "id", TAF_RECIPES[i].id);
+        cJSON_AddStringToObject(l, "file", file);
+        cJSON_AddItemToArray(links, l);
+    }
+    return d;
+}
+
+/* One recipe across all cards: the card's own result (profile variant, or
+ * the measured run for the recipes that need a measurement). */
+static cJSON *compare_data(const cJSON *cards, const taf_recipe *r)
+{
+    cJSON *d = cJSON_CreateObject();
+    char title[200];
+    snprintf(title, sizeof title, "%s %s across all models", r->id, r->name);
+    cJSON_AddStringToObject(d, "title", title);
+    cJSON_AddStringToObject(d, "description", r->description);
+    cJSON *cols = cJSON_AddArrayToObject(d, "columns");
+    cJSON *rows = cJSON_AddArrayToObject(d, "rows");
+    bool have_cols = false;
+    for (const cJSON *c = cards->child; c; c = c->next) {
+        const cJSON *res = NULL;
+        for (const cJSON *e = cJSON_GetObjectItem(c, "recipes")->child; e && !res; e = e->next)
+            if (strcmp(str_at(e, "id"), r->id) == 0)
+                res = cJSON_GetObjectItem(e, "result");
+        if (!res)
+            continue;
+        const cJSON *chain = cJSON_GetObjectItem(res, "chain");
+        if (!have_cols && chain && chain->child) {
+            for (const cJSON *s = chain->child; s; s = s->next)
+                cJSON_AddItemToArray(cols, cJSON_CreateString(str_at(s, "name")));
+            have_cols = true;
+        }
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "label", str_at(c, "model.id"));
+        cJSON_AddStringToObject(row, "slug", str_at(c, "model.slug"));
+        const char *v = str_at(res, "verdict");
+        cJSON_AddStringToObject(row, "verdict", v ? v : "—");
+        const cJSON *t = NULL;
+        for (const cJSON *x = cJSON_GetObjectItem(c, "tiles")->child; x && !t; x = x->next)
+            if (strcmp(str_at(x, "id"), r->id) == 0)
+                t = x;
+        cJSON_AddStringToObject(row, "verdict_class", t ? str_at(t, "verdict_class") : "na");
+        const char *reason = str_at(res, "reason");
+        cJSON_AddStringToObject(row, "reason", reason ? reason : "");
+        cJSON *vals = cJSON_AddArrayToObject(row, "values");
+        for (const cJSON *col = cols->child; col; col = col->next) {
+            const cJSON *found = NULL;
+            for (const cJSON *s = chain ? chain->child : NULL; s && !found; s = s->next)
+                if (strcmp(str_at(s, "name"), col->valuestring) == 0) {
+                    const cJSON *rv = cJSON_GetObjectItem(s, "result");
+                    found = cJSON_IsObject(rv) ? cJSON_GetObjectItem(rv, "GB") : rv;
+                }
+            double x;
+            cJSON_AddItemToArray(vals, found && jget_double(found, &x)
+                                           ? cJSON_Duplicate(found, true)
+                                           : (found && cJSON_IsString(found)
+                                                  ? cJSON_Duplicate(found, true)
+                                                  : cJSON_CreateNull()));
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
+    return d;
+}
+
+/* Methodology: the registry plus each recipe's step list, taken from a
+ * reference run (Llama-3-8B at 32k, measured γ given where a recipe takes
+ * one) so the formulas shown are the engine's own. */
+static cJSON *methodology_data(void)
+{
+    static const char *const SAMPLE =
+        "{\"theta\":500000,\"T_train\":8192,\"T_eval\":32768,\"n_attention_heads\":32,"
+        "\"n_kv_heads\":8,\"d_head\":128,\"n_layers\":32,\"n_params\":8e9,\"N_params\":8e9,"
+        "\"gamma_obs\":0.9,\"gamma_random_obs\":0.8,\"gamma_text\":0.9,\"gamma_random\":0.8}";
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "formula_version", TAF_FORMULA_VERSION);
+    cJSON *list = recipe_registry_json();
+    for (cJSON *r = list->child; r; r = r->next) {
+        const taf_recipe *rec = recipe_find(str_at(r, "id"));
+        cJSON *sample = cJSON_Parse(SAMPLE);
+        /* keep only the arguments this recipe declares */
+        cJSON *args = cJSON_CreateObject();
+        for (int k = 0; k < recipe_spec_len(rec); k++) {
+            cJSON *v = cJSON_GetObjectItem(sample, rec->spec[k].name);
+            if (v)
+                cJSON_AddItemToObject(args, rec->spec[k].name, cJSON_Duplicate(v, true));
+        }
+        cJSON_Delete(sample);
+        taf_err err;
+        cJSON *res = recipe_run(rec->id, args, &err);
+        cJSON_Delete(args);
+        cJSON *steps = cJSON_AddArrayToObject(r, "steps");
+        const cJSON *chain = res ? cJSON_GetObjectItem(res, "chain") : NULL;
+        for (const cJSON *s = chain ? chain->child : NULL; s; s = s->next) {
+            cJSON *e = cJSON_CreateObject();
+            const char *keys[] = {"step", "section", "name", "formula"};
+            for (int k = 0; k < 4; k++)
+                cJSON_AddItemToObject(e, keys[k], cJSON_Duplicate(cJSON_GetObjectItem(s, keys[k]), true));
+            cJSON_AddItemToArray(steps, e);
+        }
+        cJSON_Delete(res);
+    }
+    cJSON_AddItemToObject(d, "recipes", list);
+    cJSON_AddItemToObject(d, "formulas", formula_list_json());
+    return d;
+}
+
+bool site_write_pages(const site_templates *t, const char *out, const cJSON *cards,
+                      const cJSON *panel, const char *panel_note, taf_err *err)
+{
+    char path[1400];
+    cJSON *d = index_data(cards, panel_note);
+    snprintf(path, sizeof path, "%s/index.html", out);
+    bool ok = render_page(t->index, "index.xhtml", d, path, err);
+    cJSON_Delete(d);
+    if (!ok)
+        return false;
+    snprintf(path, sizeof path, "%s/compare", out);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return taf_fail(err, "CANNOT_WRITE", NULL, "cannot create %s: %s", path, strerror(errno));
+    for (int i = 0; i < TAF_N_RECIPES; i++) {
+        d = compare_data(cards, &TAF_RECIPES[i]);
+        snprintf(path, sizeof path, "%s/compare/%s.html", out, TAF_RECIPES[i].id);
+        ok = render_page(t->compare, "compare.xhtml", d, path, err);
+        cJSON_Delete(d);
+        if (!ok)
+            return false;
+    }
+    d = methodology_data();
+    snprintf(path, sizeof path, "%s/methodology.html", out);
+    ok = render_page(t->methodology, "methodology.xhtml", d, path, err);
+    cJSON_Delete(d);
+    if (!ok)
+        return false;
+    d = panel ? cJSON_Duplicate(panel, true) : cJSON_CreateObject();
+    if (panel_note)
+        cJSON_AddStringToObject(d, "panel_missing", panel_note);
+    snprintf(path, sizeof path, "%s/panel.html", out);
+    ok = render_page(t->panel, "panel.xhtml", d, path, err);
+    cJSON_Delete(d);
+    if (!ok)
+        return false;
+    const char *assets[] = {"style.css", "sort.js"};
+    for (size_t i = 0; i < 2; i++) {
+        char from[1200];
+        snprintf(from, sizeof from, "%s/%s", t->dir, assets[i]);
+        snprintf(path, sizeof path, "%s/%s", out, assets[i]);
+        if (!copy_file(from, path, err))
+            return false;
+    }
+    return true;
+}
+
+/* ---- manifest ------------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool walk(const char *root, const char *rel, char ***list, size_t *n, size_t *cap,
+                 taf_err *err)
+{
+    char dir[1400];
+    snprintf(dir, sizeof dir, "%s%s%s", root, rel[0] ? "/" : "", rel);
+    DIR *d = opendir(dir);
+    if (!d)
+        return taf_fail(err, "CANNOT_READ", NULL, "cannot list %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    bool ok = true;
+    while (ok && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char sub[1400], full[2800];
+        snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
+        snprintf(full, sizeof full, "%s/%s", root, sub);
+        struct stat st;
+        if (stat(full, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            ok = walk(root, sub, list, n, cap, err);
+        } else if (S_ISREG(st.st_mode)) {
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 256;
+                *list = realloc(*list, *cap * sizeof **list);
+            }
+            (*list)[(*n)++] = strdup(sub);
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+static bool list_files(const char *root, char ***list, size_t *n, taf_err *err)
+{
+    size_t cap = 0;
+    *list = NULL;
+    *n = 0;
+    if (!walk(root, "", list, n, &cap, err))
+        return false;
+    /* readdir order is unspecified: sort for a stable manifest */
+    qsort(*list, *n, sizeof **list, cmp_str);
+    return true;
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+bool site_write_manifest(const char *out, taf_err *err)
+{
+    char **files;
+    size_t n;
+    if (!list_files(out, &files, &n, err))
+        return false;
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "generator", "tafcard " TAFCARD_VERSION);
+    cJSON *arr = cJSON_AddArrayToObject(m, "files");
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (strcmp(files[i], "manifest.json") == 0)
+            continue;
+        char path[1400], hex[TAF_SHA256_HEX_SIZE];
+        long long size;
+        snprintf(path, sizeof path, "%s/%s", out, files[i]);
+        ok = taf_sha256_file(path, hex, &size, err);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "path", files[i]);
+        cJSON_AddStringToObject(e, "sha256", hex);
+        cJSON_AddItemToObject(e, "size", jint(size));
+        cJSON_AddItemToArray(arr, e);
+    }
+    free_list(files, n);
+    if (ok) {
+        char *text = cJSON_Print(m);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/manifest.json", out);
+        size_t len = strlen(text);
+        text = realloc(text, len + 2);
+        text[len] = '\n';
+        ok = site_write_file(path, text, len + 1, err);
+        free(text);
+    }
+    cJSON_Delete(m);
+    return ok;
+}
+
+bool site_verify(const char *out, int *changes, taf_err *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return taf_fail(err, "NO_MANIFEST", "build the site first (tafcard build)",
+                        "cannot open %s: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)len + 1);
+    size_t got = fread(text, 1, (size_t)len, f);
+    fclose(f);
+    text[got] = '\0';
+    cJSON *m = cJSON_Parse(text);
+    free(text);
+    const cJSON *arr = m ? cJSON_GetObjectItem(m, "files") : NULL;
+    if (!cJSON_IsArray(arr)) {
+        cJSON_Delete(m);
+        return taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s: /files: expected an array",
+                        path);
+    }
+    *changes = 0;
+    for (const cJSON *e = arr->child; e; e = e->next) {
+        const char *rel = str_at(e, "path"), *want = str_at(e, "sha256");
+        if (!rel || !want || strstr(rel, "..")) {
+            printf("bad entry in manifest\n");
+            (*changes)++;
+            continue;
+        }
+        char full[1400], hex[TAF_SHA256_HEX_SIZE];
+        snprintf(full, sizeof full, "%s/%s", out, rel);
+        taf_err e2;
+        if (!taf_sha256_file(full, hex, NULL, &e2)) {
+            printf("missing  %s\n", rel);
+            (*changes)++;
+        } else if (strcmp(hex, want) != 0) {
+            printf("changed  %s\n", rel);
+            (*changes)++;
+        }
+    }
+    char **files;
+    size_t n;
+    if (list_files(out, &files, &n, err)) {
+        for (size_t i = 0; i < n; i++) {
+            bool listed = strcmp(files[i], "manifest.json") == 0;
+            for (const cJSON *e = arr->child; e && !listed; e = e->next)
+                listed = strcmp(str_at(e, "path"), files[i]) == 0;
+            if (!listed) {
+                printf("unlisted %s\n", files[i]);
+                (*changes)++;
+            }
+        }
+        free_list(files, n);
+    }
+    cJSON_Delete(m);
+    return true;
+}

@@ -1,0 +1,130 @@
+#include "util/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *fs_read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 8192, n = 0, got;
+    char *buf = malloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+bool fs_mkdirs(const char *path, taf_err *err)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return taf_fail(err, "CANNOT_WRITE", "check the output path",
+                            "cannot create %s: %s", tmp, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+        return taf_fail(err, "CANNOT_WRITE", "check the output path", "cannot create %s: %s",
+                        tmp, strerror(errno));
+    return true;
+}
+
+void fs_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char sub[PATH_MAX];
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            fs_remove_tree(sub);
+        }
+        if (d)
+            closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+bool fs_copy_tree(const char *from, const char *to, taf_err *err)
+{
+    if (!fs_mkdirs(to, err))
+        return false;
+    DIR *d = opendir(from);
+    if (!d)
+        return taf_fail(err, "CANNOT_READ", NULL, "cannot list %s: %s", from, strerror(errno));
+    struct dirent *e;
+    bool ok = true;
+    while (ok && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char a[PATH_MAX], b[PATH_MAX];
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        struct stat st;
+        if (lstat(a, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            ok = fs_copy_tree(a, b, err);
+        } else if (S_ISREG(st.st_mode)) {
+            size_t len;
+            char *data = fs_read_all(a, &len);
+            FILE *f = data ? fopen(b, "wb") : NULL;
+            ok = f && fwrite(data, 1, len, f) == len;
+            if (f)
+                ok = fclose(f) == 0 && ok;
+            free(data);
+            if (!ok)
+                taf_fail(err, "CANNOT_WRITE", NULL, "cannot copy %s to %s", a, b);
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+bool fs_swap_dir(const char *src, const char *dst, taf_err *err)
+{
+    char old[PATH_MAX];
+    snprintf(old, sizeof old, "%s.old.%ld", dst, (long)getpid());
+    struct stat st;
+    bool had = stat(dst, &st) == 0;
+    if (had && rename(dst, old) != 0)
+        return taf_fail(err, "CANNOT_WRITE", NULL, "cannot move %s aside: %s", dst,
+                        strerror(errno));
+    if (rename(src, dst) != 0) {
+        int e = errno;
+        if (had)
+            rename(old, dst);
+        return taf_fail(err, "CANNOT_WRITE", NULL, "cannot move %s to %s: %s", src, dst,
+                        strerror(e));
+    }
+    if (had)
+        fs_remove_tree(old);
+    return true;
+}

@@ -179,32 +179,23 @@ site:
 	  fi; \
 	fi
 	$(Q)$(MAKE) --no-print-directory all
-	@if [ -n '$(PANEL_DIR)' ] && [ -d '$(PANEL_DIR)' ]; then \
-	  echo "panel present: $(PANEL_DIR)"; \
-	else \
-	  echo "panel missing: building cards from presets/ alone"; \
-	fi
 	@set -e; \
-	tmp=$$(mktemp -d "$(CURDIR)/.site.tmp.XXXXXX"); \
-	trap 'rm -rf "$$tmp"' EXIT; \
-	mkdir -p "$$tmp/cards"; \
-	: > "$$tmp/index.txt"; \
-	n=0; \
-	for f in $$(find presets -maxdepth 1 -type f -name '*.json' 2>/dev/null | LC_ALL=C sort); do \
-	  b=$$(basename "$$f" .json); \
-	  echo "  CARD   $$b"; \
-	  if ! ./$(BIN) profile --args-file "$$f" --json > "$$tmp/cards/$$b.json"; then \
-	    echo "site: tafcard profile failed for $$f" >&2; exit 1; \
-	  fi; \
-	  echo "cards/$$b.json" >> "$$tmp/index.txt"; \
-	  n=$$((n + 1)); \
-	done; \
-	chmod 755 "$$tmp"; \
-	rm -rf site.old; \
-	if [ -e site ]; then mv site site.old; fi; \
-	mv "$$tmp" site; \
-	rm -rf site.old; \
-	echo "site: $$n card(s) in site/ (index: site/index.txt)"
+	if [ -n '$(PANEL_DIR)' ] && [ -d '$(PANEL_DIR)' ]; then \
+	  echo "site: panel present: $(PANEL_DIR)"; \
+	  ./$(BIN) ingest --db $(SITE_DB) --panel '$(PANEL_DIR)' --presets presets; \
+	else \
+	  echo "site: panel missing (PANEL_DIR unset or not a directory): building cards from presets/ alone"; \
+	  ./$(BIN) ingest --db $(SITE_DB) --panel none --presets presets; \
+	fi; \
+	./$(BIN) build --db $(SITE_DB) --out site -j $(SITE_JOBS)
+
+SITE_DB   ?= site-data/taf.db
+SITE_JOBS ?= 2
+
+# Open the main pages in headless Chromium from file://, fail on console
+# errors or any non-file request, and save screenshots.
+browser-test: site
+	$(Q)sh scripts/browser-test.sh site site-data/screens
 
 # ---- misc -----------------------------------------------------------------
 bench:

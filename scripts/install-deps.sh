@@ -3,7 +3,7 @@
 # Runs apt-get directly as root, through sudo otherwise (if sudo exists).
 set -eu
 
-PKGS="libxml2-dev libcairo2-dev libcjson-dev libsqlite3-dev libcriterion-dev pkg-config fonts-dejavu-core make gcc"
+PKGS="libxml2-dev libcairo2-dev libcjson-dev libsqlite3-dev libssl-dev libcriterion-dev pkg-config fonts-dejavu-core make gcc"
 
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""

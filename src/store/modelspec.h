@@ -26,7 +26,9 @@ typedef struct {
     char position_encoding[16];   /* rope, learned, alibi, none, unknown */
     long long moe_experts;        /* 0 when not MoE */
     long long moe_active_experts; /* 0 when not MoE */
-    long long n_attention_layers; /* HYBRID: layers with attention; else = n_layers */
+    long long n_attention_layers; /* layers with softmax attention: HYBRID from its
+                                     layer pattern; FULL/SWA = n_layers; SSM, RWKV,
+                                     LINEAR, TTT = 0; -1 = unknown (JSON null) */
     char source[512];             /* where the values come from (URL or path) */
     cJSON *field_sources;         /* {"theta": "rope_theta", ...}; owned, may be NULL */
 } taf_model_spec;
@@ -51,5 +53,24 @@ bool config_to_spec(const cJSON *config, const char *model_id, const char *sourc
 /* The profile/recipe arguments of a spec (theta..has_SWA, plus T_eval if
  * given); θ is omitted when absent so callers can tell "no RoPE". */
 cJSON *spec_recipe_args(const taf_model_spec *s);
+
+/* ---- helpers (added with the config normaliser) ---- */
+
+/* Record where field `field` came from: field_sources[field] = text. */
+void spec_set_source(taf_model_spec *s, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* field_sources[field], or NULL. */
+const char *spec_field_source(const taf_model_spec *s, const char *field);
+
+/* The instruct marker in a model id ("instruct", "chat" or "-it"), or NULL
+ * for a base model. Only the name after the last '/' is looked at. */
+const char *spec_instruct_marker(const char *id);
+
+/* The top-level keys spec_to_json writes, in order, NULL-terminated. */
+const char *const *spec_json_keys(void);
+
+/* "a string", "null", "a number", ... for error messages. */
+const char *spec_json_type_word(const cJSON *v);
 
 #endif

@@ -187,6 +187,7 @@ site:
 	  echo "site: panel missing (PANEL_DIR unset or not a directory): building cards from presets/ alone"; \
 	  ./$(BIN) ingest --db $(SITE_DB) --panel none --presets presets; \
 	fi; \
+	./$(BIN) calibrate --db $(SITE_DB) > site-data/calibration.txt; \
 	./$(BIN) build --db $(SITE_DB) --out site -j $(SITE_JOBS)
 
 SITE_DB   ?= site-data/taf.db

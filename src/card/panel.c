@@ -13,7 +13,7 @@ static bool num_at(const cJSON *root, const char *path, double *out)
     return jget_double(tpl_lookup(root, root, path), out);
 }
 
-cJSON *panel_build(const cJSON *cards)
+cJSON *panel_build(const cJSON *cards, const cJSON *stored)
 {
     cJSON *p = cJSON_CreateObject(), *res = cJSON_CreateArray();
     int n_models = 0, n_meas = 0, n_pade = 0, n_dec = 0, in_pade = 0, in_dec = 0;
@@ -68,8 +68,9 @@ cJSON *panel_build(const cJSON *cards)
         if (!num_at(c, "fits.random.power_law.gamma", &rm[k].gamma_random))
             rm[k].gamma_random = NAN;
     }
-    cJSON *refit = refit_panel(rm, nm);
+    cJSON *refit = stored ? cJSON_Duplicate(stored, true) : refit_panel(rm, nm);
     free(rm);
+    jadd_str(p, "refit_source", stored ? "stored by tafcard calibrate" : "computed from the cards");
     cJSON_AddItemToObject(p, "refits", cJSON_DetachItemFromObject(refit, "refits"));
     cJSON_AddItemToObject(p, "pade", cJSON_DetachItemFromObject(refit, "pade"));
     cJSON_Delete(refit);

@@ -6,6 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-cJSON *panel_build(const cJSON *cards);
+/* `stored` (may be NULL) is the calibration tafcard calibrate stored; when
+ * given, its refits are used instead of recomputing them from the cards. */
+cJSON *panel_build(const cJSON *cards, const cJSON *stored);
 
 #endif

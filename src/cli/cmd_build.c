@@ -192,8 +192,11 @@ int cmd_build(int argc, char **argv)
     sqlite3 *db = db_open_read(db_path, &err);
     if (!db)
         return cli_report(&err);
+    cJSON *calibration = NULL;
+    bool has_calibration = false;
     bool ok = db_list_models(db, &j.models, &j.n_models, &err) &&
-              db_list_source_files(db, &j.files, &j.n_files, &err);
+              db_list_source_files(db, &j.files, &j.n_files, &err) &&
+              db_calibration(db, &calibration, &has_calibration, &err);
     db_close(db);
     if (!ok)
         return cli_report(&err);
@@ -236,7 +239,7 @@ int cmd_build(int argc, char **argv)
                                    "measurements.";
     if (ok) {
         site_templates t;
-        cJSON *panel = panel_build(cards);
+        cJSON *panel = panel_build(cards, calibration);
         char charts[PATH_MAX + 16];
         snprintf(charts, sizeof charts, "%s/charts", staging);
         ok = site_templates_load(&t, templates, &j.err) &&
@@ -248,6 +251,7 @@ int cmd_build(int argc, char **argv)
         cJSON_Delete(panel);
     }
     cJSON_Delete(cards);
+    cJSON_Delete(calibration);
     free(j.cards);
     free(j.reused);
     db_models_free(j.models, j.n_models);

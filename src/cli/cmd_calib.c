@@ -173,8 +173,9 @@ int cmd_fit(int argc, char **argv)
 
 /* ---- calibrate ------------------------------------------------------------- */
 
+/* Fits computed along the way, stored by calibrate: [{measurement, fit}]. */
 static bool load_refit_models(sqlite3 *db, refit_model **out, size_t *n_out, taf_db_model **models,
-                              size_t *n_models, taf_err *err)
+                              size_t *n_models, cJSON *fits, taf_err *err)
 {
     if (!db_list_models(db, models, n_models, err))
         return false;
@@ -210,7 +211,11 @@ static bool load_refit_models(sqlite3 *db, refit_model **out, size_t *n_out, taf
                 else
                     rm[i].gamma_random = g;
             }
-            cJSON_Delete(f);
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddItemToObject(e, "measurement", jint(ms[k].id));
+            cJSON_AddStringToObject(e, "source", ms[k].source_file);
+            cJSON_AddItemToObject(e, "fit", f);
+            cJSON_AddItemToArray(fits, e);
             db_points_free(p, np);
         }
         db_measurements_free(ms, nm);
@@ -265,6 +270,92 @@ static cJSON *pade_agreement(sqlite3 *db, const cJSON *rows)
     return out;
 }
 
+/* Print s left-aligned in `width` columns (UTF-8 aware: printf pads bytes). */
+static void put_col(const char *s, int width)
+{
+    int cols = 0;
+    for (const char *p = s; *p; p++)
+        cols += ((unsigned char)*p & 0xC0) != 0x80;
+    fputs(s, stdout);
+    for (; cols < width; cols++)
+        putchar(' ');
+}
+
+static bool bind_exec(sqlite3 *db, sqlite3_stmt *st, taf_err *err)
+{
+    bool ok = sqlite3_step(st) == SQLITE_DONE;
+    if (!ok)
+        db_fail(db, "storing the calibration", err);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return ok;
+}
+
+/* Replace the stored calibration in one transaction (prepared statements
+ * only); the inputs digest marks which ingest it belongs to. */
+static bool store_calibration(const char *path, const cJSON *out, const cJSON *fits,
+                              taf_err *err)
+{
+    sqlite3 *db = db_open_write(path, err);
+    if (!db)
+        return false;
+    sqlite3_stmt *fit = NULL, *row = NULL, *meta = NULL;
+    char digest[TAF_SHA256_HEX_SIZE];
+    bool ok = db_exec(db, "BEGIN IMMEDIATE", err) && db_migrate(db, err) &&
+              db_exec(db, "DELETE FROM calib_fits; DELETE FROM calib_refits; "
+                          "DELETE FROM calib_meta;", err) &&
+              db_inputs_digest(db, digest, err);
+    if (ok && (sqlite3_prepare_v2(db, "INSERT INTO calib_fits(measurement, fit_json) VALUES (?, ?)",
+                                  -1, &fit, NULL) != SQLITE_OK ||
+               sqlite3_prepare_v2(db, "INSERT INTO calib_refits(position, name, row_json, "
+                                      "models_json) VALUES (?, ?, ?, ?)", -1, &row, NULL) != SQLITE_OK ||
+               sqlite3_prepare_v2(db, "INSERT INTO calib_meta(key, value) VALUES (?, ?)", -1,
+                                  &meta, NULL) != SQLITE_OK))
+        ok = db_fail(db, "preparing the calibration store", err);
+    for (const cJSON *e = ok ? fits->child : NULL; e && ok; e = e->next) {
+        double id = 0;
+        jget_double(cJSON_GetObjectItem(e, "measurement"), &id);
+        char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(e, "fit"));
+        sqlite3_bind_int64(fit, 1, (sqlite3_int64)id);
+        sqlite3_bind_text(fit, 2, text, -1, SQLITE_TRANSIENT);
+        ok = bind_exec(db, fit, err);
+        cJSON_free(text);
+    }
+    int pos = 0;
+    for (const cJSON *r = ok ? cJSON_GetObjectItem(out, "refits")->child : NULL; r && ok;
+         r = r->next) {
+        char *text = cJSON_PrintUnformatted(r);
+        char *models = cJSON_PrintUnformatted(cJSON_GetObjectItem(r, "models"));
+        sqlite3_bind_int(row, 1, pos++);
+        sqlite3_bind_text(row, 2, cJSON_GetObjectItem(r, "name")->valuestring, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 3, text, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(row, 4, models, -1, SQLITE_TRANSIENT);
+        ok = bind_exec(db, row, err);
+        cJSON_free(text);
+        cJSON_free(models);
+    }
+    if (ok) {
+        char *pade = cJSON_PrintUnformatted(cJSON_GetObjectItem(out, "pade"));
+        sqlite3_bind_text(meta, 1, "pade", -1, SQLITE_STATIC);
+        sqlite3_bind_text(meta, 2, pade, -1, SQLITE_TRANSIENT);
+        ok = bind_exec(db, meta, err);
+        cJSON_free(pade);
+        sqlite3_bind_text(meta, 1, "inputs", -1, SQLITE_STATIC);
+        sqlite3_bind_text(meta, 2, digest, -1, SQLITE_TRANSIENT);
+        ok = ok && bind_exec(db, meta, err);
+    }
+    sqlite3_finalize(fit);
+    sqlite3_finalize(row);
+    sqlite3_finalize(meta);
+    ok = ok && db_exec(db, "COMMIT", err);
+    if (!ok) {
+        taf_err ignore;
+        db_exec(db, "ROLLBACK", &ignore);
+    }
+    db_close(db);
+    return ok;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     const char *db_path = "site-data/taf.db";
@@ -295,7 +386,9 @@ int cmd_calibrate(int argc, char **argv)
     refit_model *rm = NULL;
     size_t n = 0, n_models = 0;
     taf_db_model *models = NULL;
-    if (!load_refit_models(db, &rm, &n, &models, &n_models, &err)) {
+    cJSON *fits = cJSON_CreateArray();
+    if (!load_refit_models(db, &rm, &n, &models, &n_models, fits, &err)) {
+        cJSON_Delete(fits);
         db_close(db);
         return cli_report(&err);
     }
@@ -305,11 +398,18 @@ int cmd_calibrate(int argc, char **argv)
     free(rm);
     db_models_free(models, n_models);
     db_close(db);
+    bool stored = store_calibration(db_path, out, fits, &err);
+    cJSON_Delete(fits);
+    if (!stored) {
+        cJSON_Delete(out);
+        return cli_report(&err);
+    }
     if (json) {
         cli_print_json(out, false);
     } else {
-        printf("%-26s %-26s %12s %4s  %-25s %s\n", "constant", "published", "refit", "n",
-               "95% CI", "verdict");
+        put_col("constant", 26);
+        put_col("published", 28);
+        printf("%12s %4s  %-26s %s\n", "refit", "n", "95% CI", "verdict");
         for (const cJSON *r = cJSON_GetObjectItem(out, "refits")->child; r; r = r->next) {
             double v, lo, hi;
             char refit[32] = "—", ci[64] = "—";
@@ -320,10 +420,11 @@ int cmd_calibrate(int argc, char **argv)
                 snprintf(ci, sizeof ci, "[%.4g, %.4g]", lo, hi);
             double nn = 0;
             jget_double(cJSON_GetObjectItem(r, "n"), &nn);
-            printf("%-26s %-26s %12s %4.0f  %-25s %s\n",
-                   cJSON_GetObjectItem(r, "name")->valuestring,
-                   cJSON_GetObjectItem(r, "published")->valuestring, refit, nn, ci,
-                   cJSON_GetObjectItem(r, "verdict")->valuestring);
+            put_col(cJSON_GetObjectItem(r, "name")->valuestring, 26);
+            put_col(cJSON_GetObjectItem(r, "published")->valuestring, 28);
+            printf("%12s %4.0f  ", refit, nn);
+            put_col(ci, 26);
+            printf(" %s\n", cJSON_GetObjectItem(r, "verdict")->valuestring);
         }
         const cJSON *pade = cJSON_GetObjectItem(out, "pade");
         const cJSON *mae = cJSON_GetObjectItem(pade, "mae_pct");

@@ -115,6 +115,21 @@ static const char *const MIGRATIONS[TAF_DB_SCHEMA_VERSION] = {
     "  gamma_exp REAL, err_exp_pct REAL, notes TEXT,\n"
     "  PRIMARY KEY (source_file, row_index)\n"
     ") WITHOUT ROWID;\n",
+    /* v1 → v2: calibration results, so the site reads what calibrate stored */
+    "CREATE TABLE calib_fits (\n"
+    "  measurement INTEGER PRIMARY KEY REFERENCES measurements(id) ON DELETE CASCADE,\n"
+    "  fit_json TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE calib_refits (\n"
+    "  position INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  row_json TEXT NOT NULL,\n"
+    "  models_json TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE calib_meta (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n",
 };
 
 /* ---- connection ---------------------------------------------------------------- */
@@ -659,5 +674,75 @@ bool db_list_source_files(sqlite3 *db, taf_db_source_file **out, size_t *n, taf_
         *n = 0;
         return false;
     }
+    return true;
+}
+
+bool db_inputs_digest(sqlite3 *db, char out[TAF_SHA256_HEX_SIZE], taf_err *err)
+{
+    taf_db_source_file *f;
+    size_t n;
+    if (!db_list_source_files(db, &f, &n, err))
+        return false;
+    size_t cap = 64 + n * 700, len = 0;
+    char *buf = malloc(cap);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s:%s:%s\n", f[i].root, f[i].path,
+                                f[i].sha256);
+    taf_sha256_hex(buf, len, out);
+    free(buf);
+    free(f);
+    return true;
+}
+
+bool db_calibration(sqlite3 *db, cJSON **out, bool *found, taf_err *err)
+{
+    *out = NULL;
+    *found = false;
+    sqlite3_stmt *st = NULL;
+    /* a calibration made before the last change of inputs is stale */
+    char now[TAF_SHA256_HEX_SIZE];
+    if (!db_inputs_digest(db, now, err))
+        return false;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM calib_meta WHERE key = 'inputs'", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(db, "reading the calibration", err);
+    bool fresh = sqlite3_step(st) == SQLITE_ROW &&
+                 strcmp((const char *)sqlite3_column_text(st, 0), now) == 0;
+    sqlite3_finalize(st);
+    if (!fresh)
+        return true;
+    if (sqlite3_prepare_v2(db, "SELECT row_json FROM calib_refits ORDER BY position", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(db, "reading the calibration", err);
+    cJSON *res = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(res, "refits");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *r = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+        if (r)
+            cJSON_AddItemToArray(rows, r);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(res);
+        return db_fail(db, "reading the calibration", err);
+    }
+    if (sqlite3_prepare_v2(db, "SELECT value FROM calib_meta WHERE key = 'pade'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        cJSON_Delete(res);
+        return db_fail(db, "reading the calibration", err);
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        cJSON *p = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+        if (p)
+            cJSON_AddItemToObject(res, "pade", p);
+    }
+    sqlite3_finalize(st);
+    if (!rows->child) {
+        cJSON_Delete(res);
+        return true;
+    }
+    *out = res;
+    *found = true;
     return true;
 }

@@ -15,6 +15,10 @@
  *   layerwise_runs, layer_gamma, layer_points   the layer-wise files
  *   master_results   master_gamma_results.json rows
  *   pade_validation  pade_validation.json rows
+ *   calib_fits       (v2) tafcard calibrate's fit JSON per measurement
+ *   calib_refits     (v2) the refit table rows, in order, with the models
+ *                    that fed each number
+ *   calib_meta       (v2) other calibration results (the Padé validation)
  * Rows derived from a file cascade from its source_files row.
  *
  * Conventions of the read API: lists come back as malloc'd arrays (free
@@ -27,13 +31,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sqlite3.h>
+#include <cjson/cJSON.h>
 
 #include "store/modelspec.h"
 #include "store/panel_files.h"
 #include "util/err.h"
 #include "util/sha256.h"
 
-#define TAF_DB_SCHEMA_VERSION 1
+#define TAF_DB_SCHEMA_VERSION 2
 #define TAF_DB_DEFAULT_PATH "site-data/taf.db"
 
 /* Open for writing (created if missing), foreign keys on, a busy timeout.
@@ -130,5 +135,14 @@ typedef struct {
 
 /* Every ingested file, ORDER BY root, path (provenance). */
 bool db_list_source_files(sqlite3 *db, taf_db_source_file **out, size_t *n, taf_err *err);
+
+/* SHA-256 over every source file's root, path and hash (ORDER BY root,
+ * path): changes whenever an ingest changes anything. */
+bool db_inputs_digest(sqlite3 *db, char out[TAF_SHA256_HEX_SIZE], taf_err *err);
+
+/* The stored calibration (tafcard calibrate): {refits: [...], pade: {...}}
+ * or *found = false when calibrate has not run since the last ingest
+ * changed the inputs. */
+bool db_calibration(sqlite3 *db, cJSON **out, bool *found, taf_err *err);
 
 #endif

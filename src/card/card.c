@@ -26,7 +26,7 @@ void card_slug(const char *id, char *out, size_t outsz)
     for (const char *p = id; *p && n + 12 < outsz; p++) {
         unsigned char c = (unsigned char)*p;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || (c == '.' && n > 0)) {
+            c == '-' || c == '_' || (c == '.' && n > 0 && out[n - 1] != '.')) {
             out[n++] = (char)c;
         } else if (c == '/') {
             out[n++] = '-';

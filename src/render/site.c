@@ -601,7 +601,9 @@ bool site_verify(const char *out, int *changes, taf_err *err)
     *changes = 0;
     for (const cJSON *e = arr->child; e; e = e->next) {
         const char *rel = str_at(e, "path"), *want = str_at(e, "sha256");
-        if (!rel || !want || strstr(rel, "..")) {
+        if (!rel || !want || rel[0] == '/' || strcmp(rel, "..") == 0 ||
+            strncmp(rel, "../", 3) == 0 || strstr(rel, "/../") ||
+            (strlen(rel) >= 3 && strcmp(rel + strlen(rel) - 3, "/..") == 0)) {
             printf("bad entry in manifest\n");
             (*changes)++;
             continue;

@@ -21,6 +21,7 @@ static const subcommand COMMANDS[] = {
     {"inspect-config", cmd_inspect_config, "normalise and classify a Hugging Face config.json"},
     {"fit", cmd_fit, "power-law/exponential fits of one measurement, with CI and thermo profile"},
     {"calibrate", cmd_calibrate, "refit the framework's constants on the ingested panel"},
+    {"chart", cmd_chart, "render one chart of a card (SVG, PNG or PDF)"},
     {"build", cmd_build, "build the static TAF Card site from the database"},
     {"verify", cmd_verify, "re-hash a built site against its manifest.json"},
 };

@@ -217,6 +217,27 @@ cJSON *refit_panel(const refit_model *m, size_t n)
             verdict(r, false, 0, 0, 0);
         }
         cJSON_AddItemToObject(r, "models", models_json(&imp_x, NULL));
+        if (fit) {
+            /* the chart's data: the points and the fitted line's ends */
+            cJSON *sr = cJSON_AddObjectToObject(r, "series");
+            cJSON *xs = cJSON_AddArrayToObject(sr, "x"), *ys = cJSON_AddArrayToObject(sr, "y");
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t i = 0; i < imp_x.n; i++) {
+                cJSON_AddItemToArray(xs, jnum(imp_x.v[i]));
+                cJSON_AddItemToArray(ys, jnum(imp_y.v[i]));
+                lo = fmin(lo, imp_x.v[i]);
+                hi = fmax(hi, imp_x.v[i]);
+            }
+            cJSON *fx = cJSON_AddArrayToObject(sr, "fit_x"), *fy = cJSON_AddArrayToObject(sr, "fit_y");
+            cJSON *dx = cJSON_AddArrayToObject(sr, "derived_y");
+            cJSON_AddItemToArray(fx, jnum(lo));
+            cJSON_AddItemToArray(fx, jnum(hi));
+            cJSON_AddItemToArray(fy, jnum(f.intercept + f.slope * lo));
+            cJSON_AddItemToArray(fy, jnum(f.intercept + f.slope * hi));
+            cJSON_AddItemToArray(dx, jnum(taf_nu_imprint() * lo));
+            cJSON_AddItemToArray(dx, jnum(taf_nu_imprint() * hi));
+            jadd_num(r, "intercept", f.intercept);
+        }
         cJSON_AddItemToArray(rows, r);
     }
     diff_row(rows, "δ_GQA", "+0.11", 0.11, &gqa, &mha,

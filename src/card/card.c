@@ -617,9 +617,10 @@ cJSON *card_build(const card_input *in, taf_err *err)
         }
         cJSON_AddItemToObject(series, "phase", ph);
         chart_entry(charts, "phase", "Phase diagram: γ_Padé against context length", NULL);
-        bool gqa = spec->n_kv_heads < spec->n_attention_heads;
+        double g_op = NAN;
+        jget_double(cJSON_GetObjectItem(kn, "gamma_decomposed"), &g_op);
         cJSON_AddItemToObject(series, "horizon",
-                              series_horizon(spec->theta, gqa, spec->has_SWA, spec->n_params,
+                              series_horizon(spec->theta, g_op, isfinite(g_text), g_text,
                                              (double)spec->T_train));
         chart_entry(charts, "horizon", "Horizon, NIAH ceiling and hallucination risk", NULL);
     } else {

@@ -1,6 +1,7 @@
 #include "card/series.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include "taf/econ.h"
 #include "taf/gamma.h"
@@ -45,25 +46,38 @@ cJSON *series_phase(double theta, double T_train)
     return o;
 }
 
-cJSON *series_horizon(double theta, bool has_GQA, bool has_SWA, double n_params,
+static void horizon_arrays(cJSON *o, const char *suffix, double theta, double gamma,
+                           const double *L, int n)
+{
+    char k1[40], k2[40], k3[40];
+    snprintf(k1, sizeof k1, "d_horizon%s", suffix);
+    snprintf(k2, sizeof k2, "L_NIAH%s", suffix);
+    snprintf(k3, sizeof k3, "P_hallucinate%s", suffix);
+    cJSON *dh = cJSON_AddArrayToObject(o, k1);
+    cJSON *ln = cJSON_AddArrayToObject(o, k2);
+    cJSON *ph = cJSON_AddArrayToObject(o, k3);
+    double d, p;
+    bool has = taf_d_horizon(theta, gamma, &d);
+    for (int i = 0; i < n; i++) {
+        cJSON_AddItemToArray(dh, has ? jnum(d) : cJSON_CreateNull());
+        cJSON_AddItemToArray(ln, has ? jnum(2 * d) : cJSON_CreateNull());
+        cJSON_AddItemToArray(ph, taf_p_hallucinate(L[i], theta, gamma, &p) ? jnum(p)
+                                                                          : cJSON_CreateNull());
+    }
+}
+
+cJSON *series_horizon(double theta, double gamma_op, bool has_measured, double gamma_measured,
                       double T_train)
 {
     double L[80];
     int n = length_grid(L, 80);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "L", num_array(L, n));
-    cJSON *dh = cJSON_AddArrayToObject(o, "d_horizon");
-    cJSON *ln = cJSON_AddArrayToObject(o, "L_NIAH");
-    cJSON *ph = cJSON_AddArrayToObject(o, "P_hallucinate");
-    for (int i = 0; i < n; i++) {
-        double g = taf_gamma_decompose(taf_gamma_pade(theta, L[i]), has_GQA, has_SWA, n_params)
-                       .gamma_corrected;
-        double d, p;
-        bool has = taf_d_horizon(theta, g, &d);
-        cJSON_AddItemToArray(dh, has ? jnum(d) : cJSON_CreateNull());
-        cJSON_AddItemToArray(ln, has ? jnum(2 * d) : cJSON_CreateNull());
-        cJSON_AddItemToArray(ph, taf_p_hallucinate(L[i], theta, g, &p) ? jnum(p)
-                                                                      : cJSON_CreateNull());
+    jadd_num(o, "gamma", gamma_op);
+    horizon_arrays(o, "", theta, gamma_op, L, n);
+    if (has_measured) {
+        jadd_num(o, "gamma_measured", gamma_measured);
+        horizon_arrays(o, "_measured", theta, gamma_measured, L, n);
     }
     jadd_num(o, "T_train", T_train);
     return o;

@@ -12,9 +12,12 @@
  * context lengths (64 … 4 Mi tokens, 4 points per octave). */
 cJSON *series_phase(double theta, double T_train);
 
-/* Per context length L: d_horizon, L_NIAH ceiling and P_hallucinate at
- * γ_decomposed(θ, L) (null where undefined). */
-cJSON *series_horizon(double theta, bool has_GQA, bool has_SWA, double n_params,
+/* Per context length L, at the model's operating point γ (γ_decomposed at
+ * T_eval = T_train — fixed, so the horizon is a property of the model and
+ * P_hallucinate grows as L passes it): d_horizon and the L_NIAH ceiling
+ * (constant in L), and P_hallucinate(L); with a measured γ the same three
+ * at γ_measured (…_measured arrays). null where undefined. */
+cJSON *series_horizon(double theta, double gamma_op, bool has_measured, double gamma_measured,
                       double T_train);
 
 /* KV cache GB per context length, the weights GB and the catalog GPUs'

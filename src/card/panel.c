@@ -6,6 +6,7 @@
 
 #include "calib/refit.h"
 #include "render/binder.h"
+#include "taf/gamma.h"
 #include "util/jsonnum.h"
 
 static bool num_at(const cJSON *root, const char *path, double *out)
@@ -29,11 +30,20 @@ cJSON *panel_build(const cJSON *cards, const cJSON *stored)
                 jget_double(cJSON_GetObjectItem(r, "gamma"), &g))
                 g_text = g;
         }
-        double gp, gd;
-        bool has_p = num_at(c, "key_numbers.gamma_pade", &gp);
-        bool has_d = num_at(c, "key_numbers.gamma_decomposed", &gd);
-        if (!isfinite(g_text) || !has_p)
+        /* predictions at the panel protocol's evaluation length (largest
+         * measured distance), where the measured γ lives */
+        double theta;
+        if (!isfinite(g_text) || !num_at(c, "model.theta", &theta))
             continue;
+        const cJSON *model = cJSON_GetObjectItem(c, "model");
+        double np = 0, nkv = 0, nh = 0;
+        num_at(c, "model.n_params", &np);
+        num_at(c, "model.n_kv_heads", &nkv);
+        num_at(c, "model.n_attention_heads", &nh);
+        double gp = taf_gamma_pade(theta, REFIT_T_EVAL);
+        double gd = taf_gamma_decompose(gp, nkv < nh, cJSON_IsTrue(cJSON_GetObjectItem(model, "has_SWA")),
+                                        np).gamma_corrected;
+        bool has_d = true;
         cJSON *row = cJSON_CreateObject();
         jadd_str(row, "id", cJSON_GetObjectItem(cJSON_GetObjectItem(c, "model"), "id")->valuestring);
         jadd_str(row, "slug", cJSON_GetObjectItem(cJSON_GetObjectItem(c, "model"), "slug")->valuestring);
@@ -81,11 +91,11 @@ cJSON *panel_build(const cJSON *cards, const cJSON *stored)
     jadd_int(s, "n", n_pade);
     if (n_pade) {
         jadd_num(s, "mae_pade", mae_pade / n_pade);
-        jadd_num(s, "share_within_0.18_pade", (double)in_pade / n_pade);
+        jadd_num(s, "share_within_018_pade", (double)in_pade / n_pade);
     }
     if (n_dec) {
         jadd_num(s, "mae_decomposed", mae_dec / n_dec);
-        jadd_num(s, "share_within_0.18_decomposed", (double)in_dec / n_dec);
+        jadd_num(s, "share_within_018_decomposed", (double)in_dec / n_dec);
     }
     return p;
 }

@@ -24,6 +24,7 @@ static const subcommand COMMANDS[] = {
     {"chart", cmd_chart, "render one chart of a card (SVG, PNG or PDF)"},
     {"build", cmd_build, "build the static TAF Card site from the database"},
     {"verify", cmd_verify, "re-hash a built site against its manifest.json"},
+    {"diff", cmd_diff, "readable differences between two built sites (or two card.json files)"},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
 

@@ -20,6 +20,9 @@ int cmd_verify(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+/* tafcard diff OLD NEW [--format markdown|json|text] [--rtol R] [--atol A]
+ * (src/cli/cmd_diff.c) */
+int cmd_diff(int argc, char **argv);
 /* tafcard inspect-config FILE [--id ORG/NAME] [--json] (src/cli/cmd_inspect.c) */
 int cmd_inspect_config(int argc, char **argv);
 

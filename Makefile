@@ -4,7 +4,8 @@
 #   make test       build everything, run every Criterion test binary
 #   make sanitize   the same in build-san/ with ASan + UBSan
 #   make site       install missing libraries (as root), build, render site/
-#   make bench      benchmarks (placeholder)
+#   make diff BASE=REV  the site at git REV against the working tree's (Markdown)
+#   make bench      benchmarks: bench/run.sh writes bench/results.md
 #   make install    copy the binary to $(DESTDIR)$(PREFIX)/bin
 #   make clean      remove build/, build-san/, site/
 #
@@ -26,7 +27,7 @@ DESTDIR    ?=
 SANFLAGS   ?=
 TEST_ARGS  ?= --jobs 2
 
-LIB_PKGS  := libxml-2.0 cairo libcjson sqlite3 libcrypto
+LIB_PKGS  := libxml-2.0 cairo libcjson sqlite3 libcrypto zlib
 TEST_PKGS := criterion
 
 # pkg-config flags are expanded lazily (=), after deps-check has run.
@@ -79,6 +80,7 @@ define check_pkgs
       libcjson) deb=libcjson-dev ;; \
       sqlite3) deb=libsqlite3-dev ;; \
       libcrypto) deb=libssl-dev ;; \
+      zlib) deb=zlib1g-dev ;; \
       criterion) deb=libcriterion-dev ;; \
       *) deb="?" ;; \
     esac; \
@@ -198,9 +200,87 @@ SITE_JOBS ?= 2
 browser-test: site
 	$(Q)sh scripts/browser-test.sh site site-data/screens
 
+# ---- fuzz -------------------------------------------------------------------
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang in build-fuzz/
+# with -fsanitize=fuzzer,address,undefined, each run for FUZZ_SECONDS with
+# its seed corpus tests/fuzz/corpus/NAME (read-only; new inputs go to
+# build-fuzz/corpus/NAME). A crash, leak, UB report or timeout fails the
+# target and leaves the input in build-fuzz/artifacts/ (turn it into a
+# regression test). FUZZ_TARGETS picks harnesses (default all),
+# FUZZ_FLAGS adds libFuzzer options. Executions per harness are printed and
+# written to build-fuzz/stats.txt.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build-fuzz
+FUZZ_FLAGS   ?=
+FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: fuzz fuzz-build fault-test
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.o)
+-include $(FUZZ_ALL:%=$(BUILD)/obj/tests/fuzz/fuzz_%.d)
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
+	  echo "fuzz: $(FUZZ_CC) not found (Debian package clang); run scripts/install-deps.sh" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS='-O1 -g' \
+	  SANFLAGS='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+	  $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(LIB_OBJ)
+	$(call say,LINK,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $< $(LIB_OBJ) \
+	  $(PKG_LIBS) $(LDLIBS) -lm
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/artifacts; : > $(FUZZ_BUILD)/stats.txt; failed=""; \
+	for h in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$h; \
+	  dict=""; [ -f tests/fuzz/$$h.dict ] && dict="-dict=tests/fuzz/$$h.dict"; \
+	  echo "== fuzz $$h: $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(FUZZ_BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	    -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$h- $(FUZZ_FLAGS) \
+	    $(FUZZ_BUILD)/corpus/$$h tests/fuzz/corpus/$$h \
+	    > $(FUZZ_BUILD)/$$h.log 2>&1; rc=$$?; \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_BUILD)/$$h.log | tail -1); \
+	  echo "$$h executions=$${execs:-?} exit=$$rc" | tee -a $(FUZZ_BUILD)/stats.txt; \
+	  if [ $$rc -ne 0 ]; then tail -n 60 $(FUZZ_BUILD)/$$h.log; failed="$$failed $$h"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (inputs in $(FUZZ_BUILD)/artifacts/)" >&2; exit 1; fi; \
+	echo "fuzz: $(words $(FUZZ_TARGETS)) harnesses, no crash"
+
+# Fault injection only (unwritable output, disk full, locked/corrupt/newer
+# database, vanished input, kill -9 mid-build); also part of make test.
+fault-test:
+	$(Q)$(MAKE) --no-print-directory test TESTS='faults'
+
 # ---- misc -----------------------------------------------------------------
-bench:
-	@echo "bench: benchmarks land later (bench/); nothing to run yet"
+# Benchmarks (issue 10): bench/run.sh measures the engine, D_f, the panel
+# site, synthetic scale (bench/gen-configs), no-op and one-preset rebuilds
+# and -j 1 vs -j 2, and writes bench/results.md. Knobs: BENCH_RUNS (5),
+# BENCH_SCALE ("100 1000 10000"), BENCH_BUDGET (seconds, 540), PANEL_DIR.
+BENCH_BUILD := $(BUILD)/bench
+BENCH_TOOLS := $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat $(BENCH_BUILD)/bench_df
+
+bench: $(BIN) $(BENCH_TOOLS)
+	$(Q)TAFCARD='$(BIN)' BENCH_GEN='$(BENCH_BUILD)/gen-configs' \
+	  BENCH_RUNSTAT='$(BENCH_BUILD)/runstat' BENCH_DF='$(BENCH_BUILD)/bench_df' \
+	  PANEL_DIR='$(PANEL_DIR)' MAKE='$(MAKE)' sh bench/run.sh
+
+$(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat: $(BENCH_BUILD)/%: bench/%.c
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(STD_FLAGS) $(CFLAGS) -o $@ $<
+
+$(BENCH_BUILD)/bench_df: bench/bench_df.c $(LIB_OBJ)
+	$(call say,LINK,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(LDLIBS) -lm
 
 install: $(BIN)
 	install -d '$(DESTDIR)$(PREFIX)/bin'
@@ -208,3 +288,56 @@ install: $(BIN)
 
 clean:
 	rm -rf build build-san site site.old .site.tmp.*
+
+# ---- diff -------------------------------------------------------------------
+# make diff BASE=<git rev>: the site at BASE (built in a temporary git
+# worktree with its own build/ and its own database) against the site of the
+# working tree (ingest + calibrate + build into a temporary directory; site/
+# and site-data/ are not touched), both from the same PANEL_DIR, compared by
+# `tafcard diff`. The report goes to stdout (Markdown by default), build logs
+# to stderr. DIFF_FORMAT=markdown|json|text, DIFF_ARGS='--rtol 1e-6 ...',
+# DIFF_OUT=FILE also writes the report to FILE. Exit 0 whether or not cards
+# changed (the report says which); DIFF_STRICT=1 exits 1 when they did.
+# The worktree and the temporary files are removed on every exit.
+DIFF_FORMAT ?= markdown
+DIFF_ARGS   ?=
+DIFF_OUT    ?=
+DIFF_STRICT ?=
+
+.PHONY: diff
+diff:
+	@if [ -z '$(BASE)' ]; then \
+	  echo "make diff: set BASE=<git rev>, e.g. make diff BASE=origin/main" >&2; exit 2; fi
+	$(Q)$(MAKE) --no-print-directory all >&2
+	@set -e; \
+	base=$$(git rev-parse --verify --quiet '$(BASE)^{commit}') || { \
+	  echo "make diff: '$(BASE)' is not a commit in this repository" >&2; exit 2; }; \
+	tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/tafcard-diff.XXXXXX"); \
+	wt="$$tmp/base-src"; \
+	cleanup() { \
+	  git worktree remove --force "$$wt" >/dev/null 2>&1 || true; \
+	  rm -rf "$$tmp"; git worktree prune >/dev/null 2>&1 || true; }; \
+	trap cleanup EXIT; trap 'exit 130' INT TERM HUP; \
+	panel=none; \
+	if [ -n '$(PANEL_DIR)' ] && [ -d '$(PANEL_DIR)' ]; then panel=$$(cd '$(PANEL_DIR)' && pwd); fi; \
+	echo "diff: base $(BASE) = $$base; panel: $$panel" >&2; \
+	git worktree add --detach --quiet "$$wt" "$$base" >&2; \
+	echo "diff: building tafcard at $(BASE)" >&2; \
+	$(MAKE) -C "$$wt" --no-print-directory BUILD=build all >&2; \
+	site() { \
+	  ( cd "$$1" && \
+	    "$$2" ingest --db "$$3.db" --panel "$$panel" --presets presets >&2 && \
+	    { ! "$$2" help calibrate >/dev/null 2>&1 || \
+	      "$$2" calibrate --db "$$3.db" >/dev/null; } && \
+	    "$$2" build --db "$$3.db" --out "$$3" >&2 ); }; \
+	echo "diff: site at $(BASE)" >&2; \
+	site "$$wt" "$$wt/build/tafcard" "$$tmp/base-site"; \
+	echo "diff: site of the working tree" >&2; \
+	site '$(CURDIR)' '$(abspath $(BIN))' "$$tmp/head-site"; \
+	rc=0; '$(abspath $(BIN))' diff "$$tmp/base-site" "$$tmp/head-site" \
+	  --format '$(DIFF_FORMAT)' $(DIFF_ARGS) > "$$tmp/report" || rc=$$?; \
+	if [ $$rc -gt 1 ]; then echo "make diff: tafcard diff failed (exit $$rc)" >&2; exit $$rc; fi; \
+	cat "$$tmp/report"; \
+	if [ -n '$(DIFF_OUT)' ]; then cp "$$tmp/report" '$(DIFF_OUT)'; fi; \
+	if [ -n '$(DIFF_STRICT)' ] && [ $$rc = 1 ]; then exit 1; fi; \
+	exit 0

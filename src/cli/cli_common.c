@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "store/panel_files.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -65,6 +66,30 @@ static void line_col(const char *text, size_t off, int *line, int *col)
     }
 }
 
+/* Deepest [ / { nesting outside strings in the first `n` bytes. */
+static size_t nesting(const char *text, size_t n)
+{
+    size_t depth = 0, max = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n && text[i]; i++) {
+        char c = text[i];
+        if (in_str) {
+            if (c == '\\' && text[i + 1])
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == ']' || c == '}') && depth) {
+            depth--;
+        }
+    }
+    return max;
+}
+
 cJSON *cli_parse_json(const char *text, const char *source, taf_err *err)
 {
     const char *end = NULL;
@@ -72,9 +97,23 @@ cJSON *cli_parse_json(const char *text, const char *source, taf_err *err)
     if (!v) {
         int line, col;
         size_t off = end ? (size_t)(end - text) : 0;
+        if (nesting(text, off + 1) > CJSON_NESTING_LIMIT) {
+            taf_fail(err, "TOO_DEEP", "arguments are one flat JSON object",
+                     "%s: expected JSON nested at most %d levels deep", source,
+                     CJSON_NESTING_LIMIT);
+            return NULL;
+        }
         line_col(text, off, &line, &col);
         taf_fail(err, "BAD_JSON", "arguments are one JSON object, e.g. '{\"theta\": 500000}'",
                  "%s: invalid JSON at line %d, column %d", source, line, col);
+        return NULL;
+    }
+    /* a key given twice: which value wins differs between JSON readers */
+    if (!pf_check_duplicate_keys(v, source, err)) {
+        if (err)
+            snprintf(err->hint, sizeof err->hint, "give each key once");
+        cJSON_Delete(v);
+        return NULL;
     }
     return v;
 }

@@ -5,6 +5,8 @@
 
 #include "cli/cli.h"
 #include "store/modelspec.h"
+#include "store/panel_files.h"
+#include "util/nanjson.h"
 
 static void help(void)
 {
@@ -75,14 +77,26 @@ int cmd_inspect_config(int argc, char **argv)
     }
 
     taf_err err = {0};
-    char *text = cli_read_file(path, NULL, &err);
+    size_t len = 0;
+    char *text = cli_read_file(path, &len, &err);
     if (!text)
         return cli_report(&err);
-    cJSON *cfg = cli_parse_json(text, path, &err);
+    /* the same checks as tafcard ingest --config: UTF-8 without BOM, no
+     * NaN/Infinity, bounded nesting, each key once */
+    cJSON *cfg = nanjson_parse_input(text, len, path, false,
+                                     "a config.json is one JSON object; fix the syntax at that "
+                                     "position",
+                                     NULL, &err);
     free(text);
     if (!cfg) {
+        if (strcmp(err.code, "NOT_JSON") == 0)
+            snprintf(err.code, sizeof err.code, "BAD_JSON");
+        return cli_report(&err);
+    }
+    if (!pf_check_duplicate_keys(cfg, path, &err)) {
         snprintf(err.hint, sizeof err.hint,
-                 "a config.json is one JSON object; fix the syntax at that position");
+                 "each key once: JSON readers disagree about which of two values wins");
+        cJSON_Delete(cfg);
         return cli_report(&err);
     }
     taf_model_spec spec;

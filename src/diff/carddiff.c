@@ -36,6 +36,20 @@ static bool num_of(const cJSON *n, double *x)
     return n && (cJSON_IsNumber(n) || cJSON_IsRaw(n)) && jget_double(n, x);
 }
 
+/* The member of `b` that pairs with member `p` of `a`: same name, same
+ * occurrence among equal names (JSON allows a key twice; pairing by name
+ * alone would match both to the first). */
+static const cJSON *paired_member(const cJSON *a, const cJSON *p, const cJSON *b)
+{
+    int k = 0;
+    for (const cJSON *x = a->child; x && x != p; x = x->next)
+        k += strcmp(x->string, p->string) == 0;
+    for (const cJSON *y = b ? b->child : NULL; y; y = y->next)
+        if (y->string && strcmp(y->string, p->string) == 0 && k-- == 0)
+            return y;
+    return NULL;
+}
+
 bool carddiff_json_equal(const cJSON *a, const cJSON *b, const carddiff_opts *o)
 {
     if (!a || !b)
@@ -58,7 +72,7 @@ bool carddiff_json_equal(const cJSON *a, const cJSON *b, const carddiff_opts *o)
     if (cJSON_IsObject(a)) {
         int n = 0;
         for (const cJSON *p = a->child; p; p = p->next, n++)
-            if (!carddiff_json_equal(p, cJSON_GetObjectItemCaseSensitive(b, p->string), o))
+            if (!carddiff_json_equal(p, paired_member(a, p, b), o))
                 return false;
         return n == cJSON_GetArraySize(b);
     }
@@ -368,7 +382,7 @@ static void walk_object(ctx *c, const cJSON *a, const cJSON *b, const char *area
         if (!p->string || skipped(p->string, skip))
             continue;
         size_t mark = pb_push(&c->path, p->string);
-        walk(c, p, cJSON_GetObjectItemCaseSensitive(b, p->string), area);
+        walk(c, p, paired_member(a, p, b), area);
         pb_pop(&c->path, mark);
     }
     for (const cJSON *q = b->child; q; q = q->next) {
@@ -689,7 +703,7 @@ cJSON *carddiff_cards(const cJSON *old_card, const cJSON *new_card, const carddi
     for (const cJSON *p = a->child; p; p = p->next) {
         if (!p->string || skipped(p->string, SKIP))
             continue;
-        diff_top_key(&c, p->string, p, cJSON_GetObjectItemCaseSensitive(b, p->string), verdicts,
+        diff_top_key(&c, p->string, p, paired_member(a, p, b), verdicts,
                      caveats, confidence);
     }
     for (const cJSON *q = b->child; q; q = q->next) {

@@ -10,6 +10,16 @@
 
 #include "util/jsonnum.h"
 
+/* libxml2 messages end in a newline; an error is one line. */
+static void chomp(taf_err *err)
+{
+    if (!err)
+        return;
+    size_t n = strlen(err->message);
+    while (n > 0 && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
+        err->message[--n] = '\0';
+}
+
 xmlDocPtr tpl_load(const char *path, taf_err *err)
 {
     xmlDocPtr doc = xmlReadFile(path, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -18,6 +28,7 @@ xmlDocPtr tpl_load(const char *path, taf_err *err)
         taf_fail(err, "BAD_TEMPLATE", "templates must be well-formed XHTML",
                  "%s:%d: %s", path, e ? e->line : 0,
                  e && e->message ? e->message : "not well-formed XML");
+        chomp(err);
         xmlResetLastError();
     }
     return doc;
@@ -30,6 +41,7 @@ xmlDocPtr tpl_load_memory(const char *xml, size_t len, const char *name, taf_err
         const xmlError *e = xmlGetLastError();
         taf_fail(err, "BAD_TEMPLATE", "templates must be well-formed XHTML", "%s:%d: %s", name,
                  e ? e->line : 0, e && e->message ? e->message : "not well-formed XML");
+        chomp(err);
         xmlResetLastError();
     }
     return doc;
@@ -106,6 +118,54 @@ bool tpl_format_number(double x, const char *fmt, char *out, size_t outsz)
     return true;
 }
 
+/* Text that is safe in an XML document: valid UTF-8 with only characters
+ * XML 1.0 allows (tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD,
+ * U+10000..U+10FFFF). Anything else (invalid or overlong UTF-8, control
+ * characters, surrogates, U+FFFE/U+FFFF) becomes U+FFFD, so data from an
+ * input can neither break the page's well-formedness nor reach it raw.
+ * malloc'd. */
+static char *xml_safe_text(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(3 * n + 1), *o = out;
+    if (!out)
+        abort();
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = p[0], cp = 0;
+        size_t len = 0;
+        if (c < 0x80) {
+            cp = c;
+            len = 1;
+        } else if (c >= 0xC2 && c <= 0xDF && (p[1] & 0xC0) == 0x80) {
+            cp = ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+            len = 2;
+        } else if (c >= 0xE0 && c <= 0xEF && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            cp = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+            len = cp >= 0x800 ? 3 : 0;
+        } else if (c >= 0xF0 && c <= 0xF4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+                   (p[3] & 0xC0) == 0x80) {
+            cp = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
+                 (p[3] & 0x3Fu);
+            len = cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
+        }
+        bool allowed = len > 0 && (cp == 0x9 || cp == 0xA || cp == 0xD ||
+                                   (cp >= 0x20 && cp <= 0xD7FF) ||
+                                   (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000);
+        if (allowed) {
+            memcpy(o, p, len);
+            o += len;
+            p += len;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            p += 1;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 static bool truthy(const cJSON *v)
 {
     if (!v || cJSON_IsNull(v) || cJSON_IsFalse(v))
@@ -129,7 +189,7 @@ static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
     if (!v || cJSON_IsNull(v))
         return NULL;
     if (cJSON_IsString(v))
-        return strdup(v->valuestring);
+        return xml_safe_text(v->valuestring);
     if (cJSON_IsBool(v))
         return strdup(cJSON_IsTrue(v) ? "yes" : "no");
     if (jget_double(v, &x)) {
@@ -147,16 +207,36 @@ static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
             py_repr_double(x, buf);
         return strdup(buf);
     }
-    char *s = cJSON_PrintUnformatted(v);
+    /* arrays and objects: their JSON text, made safe like any string */
+    char *json = cJSON_PrintUnformatted(v);
+    if (!json)
+        return NULL;
+    char *s = xml_safe_text(json);
+    free(json);
     return s;
 }
+
+/* A bound page never needs more nodes than this; nested data-repeat over
+ * large arrays grows multiplicatively, and a hostile template or data set
+ * must fail with an error instead of exhausting memory. */
+#define TPL_MAX_CLONED_NODES 2000000
 
 typedef struct {
     const cJSON *root;
     const char *tpl_name;
     taf_err *err;
     bool failed;
+    size_t cloned;          /* nodes created by data-repeat so far */
 } bctx;
+
+/* Nodes in the subtree under n (n included). */
+static size_t subtree_size(xmlNodePtr n)
+{
+    size_t k = 1;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        k += subtree_size(c);
+    return k;
+}
 
 static xmlChar *take_attr(xmlNodePtr n, const char *name)
 {
@@ -188,7 +268,8 @@ static char *interpolate(bctx *c, const cJSON *item, const char *key, long index
             char path[256];
             snprintf(path, sizeof path, "%.*s", (int)(close - p - 1), p + 1);
             if (strcmp(path, "@key") == 0) {
-                val = key ? key : "";
+                owned = xml_safe_text(key ? key : "");
+                val = owned;
             } else if (strcmp(path, "@index") == 0) {
                 snprintf(num, sizeof num, "%ld", index);
                 val = num;
@@ -235,8 +316,17 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
     if (rep) {
         const cJSON *list = tpl_lookup(c->root, item, (const char *)rep);
         long i = 0;
+        size_t size = subtree_size(n);
         for (const cJSON *it = (cJSON_IsArray(list) || cJSON_IsObject(list)) ? list->child : NULL;
              it && !c->failed; it = it->next) {
+            c->cloned += size;
+            if (c->cloned > TPL_MAX_CLONED_NODES) {
+                taf_fail(c->err, "TOO_LARGE", "the data has too many items for this template",
+                         "%s: data-repeat=\"%.100s\" makes more than %d nodes", c->tpl_name,
+                         (const char *)rep, TPL_MAX_CLONED_NODES);
+                c->failed = true;
+                break;
+            }
             xmlNodePtr copy = xmlCopyNode(n, 1);
             xmlAddPrevSibling(n, copy);
             bind_node(c, copy, it, cJSON_IsObject(list) ? it->string : NULL, ++i);
@@ -274,6 +364,13 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
                 break;
             }
             *eq = '\0';
+            if (xmlValidateName((const xmlChar *)tok, 0) != 0) {
+                taf_fail(c->err, "BAD_TEMPLATE", "write data-attr=\"name=text;...\"",
+                         "%s: data-attr names an invalid attribute \"%.100s\"", c->tpl_name,
+                         tok);
+                c->failed = true;
+                break;
+            }
             char *val = interpolate(c, item, key, index, eq + 1);
             if (val)
                 xmlSetProp(n, (const xmlChar *)tok, (const xmlChar *)val);
@@ -298,7 +395,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         bool bad = false;
         char *s = NULL;
         if (strcmp(path, "@key") == 0)
-            s = strdup(key ? key : "");
+            s = xml_safe_text(key ? key : "");
         else if (strcmp(path, "@index") == 0) {
             char num[32];
             snprintf(num, sizeof num, "%ld", index);
@@ -331,7 +428,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
 xmlDocPtr tpl_bind(xmlDocPtr tpl, const char *tpl_name, const cJSON *data, taf_err *err)
 {
     xmlDocPtr doc = xmlCopyDoc(tpl, 1);
-    bctx c = {data, tpl_name, err, false};
+    bctx c = {data, tpl_name, err, false, 0};
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (root)
         bind_node(&c, root, data, NULL, 0);

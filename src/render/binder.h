@@ -19,7 +19,13 @@
  * PATH: dot-separated keys/indices from the current item ("model.id",
  * "chain.0.result"); "$." starts from the root; "." is the item itself;
  * "@key" is the member name in an object repeat, "@index" the 1-based
- * position. Falsy: absent, null, false, "", 0, empty array/object. */
+ * position. Falsy: absent, null, false, "", 0, empty array/object.
+ *
+ * Hostile data: text from the data is made valid XML before it is
+ * inserted (invalid UTF-8, control characters and other characters XML
+ * cannot hold become U+FFFD), attribute names in data-attr must be XML
+ * names (BAD_TEMPLATE), and a page whose data-repeat expansion would pass
+ * two million nodes fails with TOO_LARGE instead of exhausting memory. */
 #ifndef TAF_RENDER_BINDER_H
 #define TAF_RENDER_BINDER_H
 

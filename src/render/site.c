@@ -1,6 +1,9 @@
+/* d_type (DT_DIR, DT_REG) from readdir */
+#define _DEFAULT_SOURCE
 #include "render/site.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +13,7 @@
 #include "recipes/formulas.h"
 #include "recipes/recipe.h"
 #include "render/binder.h"
+#include "render/surface.h"
 #include "util/jsonnum.h"
 #include "util/sha256.h"
 #include "version.h"
@@ -24,6 +28,7 @@ bool site_write_file(const char *path, const void *data, size_t len, taf_err *er
     ok = (fclose(f) == 0) && ok;
     if (!ok)
         return taf_fail(err, "CANNOT_WRITE", "is the disk full?", "error writing %s", path);
+    render_outlog_note(path, data, len, NULL);
     return true;
 }
 
@@ -78,10 +83,14 @@ void site_templates_free(site_templates *t)
     }
 }
 
-static bool render_page(xmlDocPtr tpl, const char *name, const cJSON *data, const char *path,
+/* Bind, serialise, write. Takes `data` and frees it as soon as the page's
+ * document is bound (a listing page of N models holds one of the two at a
+ * time, not both). */
+static bool render_page(xmlDocPtr tpl, const char *name, cJSON *data, const char *path,
                         taf_err *err)
 {
     xmlDocPtr d = tpl_bind(tpl, name, data, err);
+    cJSON_Delete(data);
     if (!d)
         return false;
     size_t len;
@@ -107,7 +116,9 @@ static void sb_put(sbuf *b, const char *s)
     b->n += l;
 }
 
-/* A table cell: pipes escaped, newlines flattened. */
+/* A table cell: pipes escaped, newlines flattened, and <, >, & as
+ * entities, so no text from a model id or config becomes HTML in a
+ * Markdown viewer (renderers pass raw HTML through). */
 static void sb_cell(sbuf *b, const char *s)
 {
     for (; s && *s; s++) {
@@ -117,6 +128,9 @@ static void sb_cell(sbuf *b, const char *s)
             c[1] = '|';
         } else if (*s == '\n' || *s == '\r') {
             c[0] = ' ';
+        } else if (*s == '<' || *s == '>' || *s == '&') {
+            sb_put(b, *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : "&amp;");
+            continue;
         }
         sb_put(b, c);
     }
@@ -152,7 +166,7 @@ char *site_card_markdown(const cJSON *card)
     sb_put(&b, "\n\n");
     const char *arch = str_at(card, "summary.architecture_class");
     if (arch) {
-        sb_put(&b, arch);
+        sb_cell(&b, arch);
         sb_put(&b, "\n\n");
     }
     sb_put(&b, "## Verdicts\n\n| recipe | verdict | reason |\n|---|---|---|\n");
@@ -252,7 +266,6 @@ bool site_write_card(const site_templates *t, const char *dir, const cJSON *card
     cJSON_AddStringToObject(page, "root", "../../");
     snprintf(path, sizeof path, "%s/index.html", dir);
     bool ok = render_page(t->card, "card.xhtml", data, path, err);
-    cJSON_Delete(data);
     if (!ok)
         return false;
     char *json = cJSON_Print(card);
@@ -272,10 +285,161 @@ bool site_write_card(const site_templates *t, const char *dir, const cJSON *card
     return ok;
 }
 
-/* ---- index, compare, methodology, panel ---------------------------------- */
+/* ---- card summaries -------------------------------------------------------- */
 
 static const char *const PROFILE_IDS[] = {"X-2", "X-19", "X-1", "X-3", "X-5"};
 #define N_PROFILE_IDS 5
+
+/* obj's listed keys (those present), deep-copied, in the given order. */
+static cJSON *pick(const cJSON *obj, const char *const *keys, size_t n)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItem(obj, keys[i]) : NULL;
+        if (v)
+            cJSON_AddItemToObject(o, keys[i], cJSON_Duplicate(v, true));
+    }
+    return o;
+}
+
+static bool is_profile_id(const char *id)
+{
+    for (int i = 0; id && i < N_PROFILE_IDS; i++)
+        if (strcmp(id, PROFILE_IDS[i]) == 0)
+            return true;
+    return false;
+}
+
+cJSON *site_card_summary(const cJSON *card)
+{
+    cJSON *s = cJSON_CreateObject();
+    /* small objects whole, so the pages may read any of their fields */
+    static const char *const WHOLE[] = {"model", "summary", "key_numbers", "measured_rows"};
+    for (size_t i = 0; i < sizeof WHOLE / sizeof WHOLE[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItem(card, WHOLE[i]);
+        if (v)
+            cJSON_AddItemToObject(s, WHOLE[i], cJSON_Duplicate(v, true));
+    }
+    /* fits.<corpus>.power_law.gamma */
+    cJSON *fits = cJSON_AddObjectToObject(s, "fits");
+    const char *corpora[] = {"text", "random"};
+    for (int k = 0; k < 2; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "fits.%s.power_law.gamma", corpora[k]);
+        const cJSON *g = tpl_lookup(card, card, path);
+        if (g) {
+            cJSON *c = cJSON_AddObjectToObject(fits, corpora[k]);
+            cJSON *pl = cJSON_AddObjectToObject(c, "power_law");
+            cJSON_AddItemToObject(pl, "gamma", cJSON_Duplicate(g, true));
+        }
+    }
+    /* tiles: the index copies the profile tiles whole; the compare pages
+     * read only id, variant_label and verdict_class */
+    cJSON *tiles = cJSON_AddArrayToObject(s, "tiles");
+    const cJSON *ts = cJSON_GetObjectItem(card, "tiles");
+    static const char *const TILE[] = {"id", "variant_label", "verdict_class"};
+    for (const cJSON *t = ts ? ts->child : NULL; t; t = t->next) {
+        if (is_profile_id(str_at(t, "id")) && !cJSON_GetObjectItem(t, "variant_label"))
+            cJSON_AddItemToArray(tiles, cJSON_Duplicate(t, true));
+        else
+            cJSON_AddItemToArray(tiles, pick(t, TILE, 3));
+    }
+    /* recipes: verdict, reason and each step's name and headline result */
+    cJSON *recs = cJSON_AddArrayToObject(s, "recipes");
+    const cJSON *rs = cJSON_GetObjectItem(card, "recipes");
+    for (const cJSON *e = rs ? rs->child : NULL; e; e = e->next) {
+        cJSON *o = cJSON_CreateObject();
+        const cJSON *id = cJSON_GetObjectItem(e, "id");
+        if (id)
+            cJSON_AddItemToObject(o, "id", cJSON_Duplicate(id, true));
+        const cJSON *res = cJSON_GetObjectItem(e, "result");
+        if (res) {
+            static const char *const RES[] = {"verdict", "reason"};
+            cJSON *r = pick(res, RES, 2);
+            const cJSON *chain = cJSON_GetObjectItem(res, "chain");
+            if (chain) {
+                cJSON *c = cJSON_AddArrayToObject(r, "chain");
+                for (const cJSON *st = chain->child; st; st = st->next) {
+                    cJSON *x = cJSON_CreateObject();
+                    const cJSON *name = cJSON_GetObjectItem(st, "name");
+                    if (name)
+                        cJSON_AddItemToObject(x, "name", cJSON_Duplicate(name, true));
+                    const cJSON *rv = cJSON_GetObjectItem(st, "result");
+                    if (cJSON_IsObject(rv)) {
+                        static const char *const GB[] = {"GB"};
+                        cJSON_AddItemToObject(x, "result", pick(rv, GB, 1));
+                    } else if (rv) {
+                        cJSON_AddItemToObject(x, "result", cJSON_Duplicate(rv, true));
+                    }
+                    cJSON_AddItemToArray(c, x);
+                }
+            }
+            cJSON_AddItemToObject(o, "result", r);
+        }
+        cJSON_AddItemToArray(recs, o);
+    }
+    static const char *const PROV[] = {"tool_version"};
+    cJSON_AddItemToObject(s, "provenance", pick(cJSON_GetObjectItem(card, "provenance"), PROV, 1));
+    return s;
+}
+
+/* Parsed numbers (a card read back from card.json) as raw text that reads
+ * back bit-identical: cJSON prints %1.15g when that is only approximately
+ * equal. */
+static void exact_numbers(cJSON *item)
+{
+    for (cJSON *c = item; c; c = c->next) {
+        if (cJSON_IsNumber(c) && !cJSON_IsRaw(c) && isfinite(c->valuedouble)) {
+            char buf[64];
+            double back = NAN;
+            for (int prec = 15; prec <= 17; prec++) {
+                snprintf(buf, sizeof buf, "%.*g", prec, c->valuedouble);
+                back = strtod(buf, NULL);
+                if (back == c->valuedouble)
+                    break;
+            }
+            char *raw = strdup(buf);
+            if (raw) {
+                c->type = cJSON_Raw | (c->type & cJSON_StringIsConst);
+                c->valuestring = raw;
+            }
+        }
+        if (c->child)
+            exact_numbers(c->child);
+    }
+}
+
+char *site_card_summary_text(const cJSON *card)
+{
+    cJSON *s = site_card_summary(card);
+    if (!s)
+        return NULL;
+    exact_numbers(s->child);
+    char *text = cJSON_PrintUnformatted(s);
+    cJSON_Delete(s);
+    return text;
+}
+
+/* ---- index, compare, methodology, panel ---------------------------------- */
+
+/* Card i of a set: the array's item, or its text parsed into *tmp (the
+ * caller frees *tmp with cJSON_Delete). NULL when the text does not parse. */
+static const cJSON *cardset_get(const site_cardset *cs, size_t i, const cJSON **cursor, cJSON **tmp)
+{
+    *tmp = NULL;
+    if (cs->array) {
+        const cJSON *c = *cursor ? (*cursor)->next : cs->array->child;
+        *cursor = c;
+        return c;
+    }
+    *tmp = cJSON_Parse(cs->texts[i]);
+    return *tmp;
+}
+
+static size_t cardset_len(const site_cardset *cs)
+{
+    return cs->array ? (size_t)cJSON_GetArraySize(cs->array) : cs->n;
+}
 
 static const cJSON *tile_for(const cJSON *card, const char *rid)
 {
@@ -285,14 +449,20 @@ static const cJSON *tile_for(const cJSON *card, const char *rid)
     return NULL;
 }
 
-static cJSON *index_data(const cJSON *cards, const char *panel_note)
+static cJSON *index_data(const site_cardset *cards, const char *panel_note)
 {
     cJSON *d = cJSON_CreateObject(), *models = cJSON_AddArrayToObject(d, "models");
     cJSON *ids = cJSON_AddArrayToObject(d, "recipe_ids");
     for (int i = 0; i < N_PROFILE_IDS; i++)
         cJSON_AddItemToArray(ids, cJSON_CreateString(PROFILE_IDS[i]));
     int count = 0;
-    for (const cJSON *c = cards->child; c; c = c->next, count++) {
+    const cJSON *cursor = NULL;
+    size_t n = cardset_len(cards);
+    for (size_t ci = 0; ci < n; ci++, count++) {
+        cJSON *tmp;
+        const cJSON *c = cardset_get(cards, ci, &cursor, &tmp);
+        if (!c)
+            continue;
         cJSON *m = cJSON_CreateObject();
         const cJSON *model = cJSON_GetObjectItem(c, "model");
         const char *keys[] = {"id", "slug", "family", "n_params", "theta", "T_train"};
@@ -317,6 +487,7 @@ static cJSON *index_data(const cJSON *cards, const char *panel_note)
             cJSON_AddItemToArray(tiles, e);
         }
         cJSON_AddItemToArray(models, m);
+        cJSON_Delete(tmp);
     }
     cJSON_AddNumberToObject(d, "count", count);
     if (panel_note)
@@ -335,7 +506,7 @@ static cJSON *index_data(const cJSON *cards, const char *panel_note)
 
 /* One recipe across all cards: the card's own result (profile variant, or
  * the measured run for the recipes that need a measurement). */
-static cJSON *compare_data(const cJSON *cards, const taf_recipe *r)
+static cJSON *compare_data(const site_cardset *cards, const taf_recipe *r)
 {
     cJSON *d = cJSON_CreateObject();
     char title[200];
@@ -345,13 +516,20 @@ static cJSON *compare_data(const cJSON *cards, const taf_recipe *r)
     cJSON *cols = cJSON_AddArrayToObject(d, "columns");
     cJSON *rows = cJSON_AddArrayToObject(d, "rows");
     bool have_cols = false;
-    for (const cJSON *c = cards->child; c; c = c->next) {
+    const cJSON *cursor = NULL;
+    size_t n = cardset_len(cards);
+    for (size_t ci = 0; ci < n; ci++) {
+        cJSON *tmp;
+        const cJSON *c = cardset_get(cards, ci, &cursor, &tmp);
         const cJSON *res = NULL;
-        for (const cJSON *e = cJSON_GetObjectItem(c, "recipes")->child; e && !res; e = e->next)
+        for (const cJSON *e = c ? cJSON_GetObjectItem(c, "recipes")->child : NULL; e && !res;
+             e = e->next)
             if (strcmp(str_at(e, "id"), r->id) == 0)
                 res = cJSON_GetObjectItem(e, "result");
-        if (!res)
+        if (!res) {
+            cJSON_Delete(tmp);
             continue;
+        }
         const cJSON *chain = cJSON_GetObjectItem(res, "chain");
         if (!have_cols && chain && chain->child) {
             for (const cJSON *s = chain->child; s; s = s->next)
@@ -386,6 +564,7 @@ static cJSON *compare_data(const cJSON *cards, const taf_recipe *r)
                                                   : cJSON_CreateNull()));
         }
         cJSON_AddItemToArray(rows, row);
+        cJSON_Delete(tmp);
     }
     return d;
 }
@@ -432,14 +611,13 @@ static cJSON *methodology_data(void)
     return d;
 }
 
-bool site_write_pages(const site_templates *t, const char *out, const cJSON *cards,
-                      const cJSON *panel, const char *panel_note, taf_err *err)
+bool site_write_listing_pages(const site_templates *t, const char *out,
+                              const site_cardset *cards, const char *panel_note, taf_err *err)
 {
     char path[1400];
     cJSON *d = index_data(cards, panel_note);
     snprintf(path, sizeof path, "%s/index.html", out);
     bool ok = render_page(t->index, "index.xhtml", d, path, err);
-    cJSON_Delete(d);
     if (!ok)
         return false;
     snprintf(path, sizeof path, "%s/compare", out);
@@ -449,22 +627,12 @@ bool site_write_pages(const site_templates *t, const char *out, const cJSON *car
         d = compare_data(cards, &TAF_RECIPES[i]);
         snprintf(path, sizeof path, "%s/compare/%s.html", out, TAF_RECIPES[i].id);
         ok = render_page(t->compare, "compare.xhtml", d, path, err);
-        cJSON_Delete(d);
         if (!ok)
             return false;
     }
     d = methodology_data();
     snprintf(path, sizeof path, "%s/methodology.html", out);
     ok = render_page(t->methodology, "methodology.xhtml", d, path, err);
-    cJSON_Delete(d);
-    if (!ok)
-        return false;
-    d = panel ? cJSON_Duplicate(panel, true) : cJSON_CreateObject();
-    if (panel_note)
-        cJSON_AddStringToObject(d, "panel_missing", panel_note);
-    snprintf(path, sizeof path, "%s/panel.html", out);
-    ok = render_page(t->panel, "panel.xhtml", d, path, err);
-    cJSON_Delete(d);
     if (!ok)
         return false;
     const char *assets[] = {"style.css", "sort.js"};
@@ -476,6 +644,58 @@ bool site_write_pages(const site_templates *t, const char *out, const cJSON *car
             return false;
     }
     return true;
+}
+
+bool site_write_panel_page(const site_templates *t, const char *out, const cJSON *panel,
+                           const char *panel_note, taf_err *err)
+{
+    char path[1400];
+    cJSON *d = panel ? cJSON_Duplicate(panel, true) : cJSON_CreateObject();
+    if (panel_note)
+        cJSON_AddStringToObject(d, "panel_missing", panel_note);
+    snprintf(path, sizeof path, "%s/panel.html", out);
+    bool ok = render_page(t->panel, "panel.xhtml", d, path, err);
+    return ok;
+}
+
+bool site_write_pages(const site_templates *t, const char *out, const cJSON *cards,
+                      const cJSON *panel, const char *panel_note, taf_err *err)
+{
+    site_cardset cs = {0, NULL, cards};
+    return site_write_listing_pages(t, out, &cs, panel_note, err) &&
+           site_write_panel_page(t, out, panel, panel_note, err);
+}
+
+cJSON *site_panel_cards(const site_cardset *cards)
+{
+    static const char *const MODEL[] = {"id", "slug", "family", "theta", "T_train", "n_params",
+                                        "n_kv_heads", "n_attention_heads", "has_SWA",
+                                        "is_instruct"};
+    static const char *const SUMMARY[] = {"has_GQA"};
+    static const char *const KEYS[] = {"gamma_pade", "gamma_decomposed", "compute_invariant_K"};
+    static const char *const PROV[] = {"tool_version"};
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *cursor = NULL;
+    size_t n = cardset_len(cards);
+    for (size_t ci = 0; ci < n; ci++) {
+        cJSON *tmp;
+        const cJSON *c = cardset_get(cards, ci, &cursor, &tmp);
+        if (!c)
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "model", pick(cJSON_GetObjectItem(c, "model"), MODEL, 10));
+        cJSON_AddItemToObject(o, "summary", pick(cJSON_GetObjectItem(c, "summary"), SUMMARY, 1));
+        cJSON_AddItemToObject(o, "key_numbers", pick(cJSON_GetObjectItem(c, "key_numbers"), KEYS, 3));
+        const cJSON *mr = cJSON_GetObjectItem(c, "measured_rows");
+        cJSON_AddItemToObject(o, "measured_rows", mr ? cJSON_Duplicate(mr, true) : cJSON_CreateArray());
+        const cJSON *fits = cJSON_GetObjectItem(c, "fits");
+        if (fits)
+            cJSON_AddItemToObject(o, "fits", cJSON_Duplicate(fits, true));
+        cJSON_AddItemToObject(o, "provenance", pick(cJSON_GetObjectItem(c, "provenance"), PROV, 1));
+        cJSON_AddItemToArray(out, o);
+        cJSON_Delete(tmp);
+    }
+    return out;
 }
 
 /* ---- manifest ------------------------------------------------------------ */
@@ -573,6 +793,250 @@ bool site_write_manifest(const char *out, taf_err *err)
     }
     cJSON_Delete(m);
     return ok;
+}
+
+/* ---- manifest from the build's output logs ------------------------------------ */
+
+typedef struct {
+    const render_outlog_entry *e;
+    size_t seq;
+} log_ref;
+
+static int cmp_ref(const void *a, const void *b)
+{
+    const log_ref *x = a, *y = b;
+    int c = strcmp(x->e->path, y->e->path);
+    return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* Every regular file under root (relative paths), from d_type where the
+ * file system gives it; sorted. */
+static bool walk_fast(const char *root, const char *rel, char ***list, size_t *n, size_t *cap,
+                      taf_err *err)
+{
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%s%s%s", root, rel[0] ? "/" : "", rel);
+    DIR *d = opendir(dir);
+    if (!d)
+        return taf_fail(err, "CANNOT_READ", NULL, "cannot list %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    bool ok = true;
+    while (ok && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char sub[1400];
+        snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
+        bool is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
+        if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+            char full[2800];
+            struct stat st;
+            snprintf(full, sizeof full, "%s/%s", root, sub);
+            if (stat(full, &st) != 0)
+                continue;
+            is_dir = S_ISDIR(st.st_mode);
+            is_reg = S_ISREG(st.st_mode);
+        }
+        if (is_dir) {
+            ok = walk_fast(root, sub, list, n, cap, err);
+        } else if (is_reg) {
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 256;
+                *list = realloc(*list, *cap * sizeof **list);
+            }
+            (*list)[(*n)++] = strdup(sub);
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+bool site_write_manifest_logged(const char *out, render_outlog *const *logs, size_t n_logs,
+                                cJSON *inputs, taf_err *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n_logs; i++) {
+        if (logs[i]->failed)
+            return taf_fail(err, "oom", NULL, "out of memory while recording the output files");
+        total += logs[i]->n;
+    }
+    log_ref *refs = malloc((total ? total : 1) * sizeof *refs);
+    if (!refs)
+        return taf_fail(err, "oom", NULL, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n_logs; i++)
+        for (size_t j = 0; j < logs[i]->n; j++, k++)
+            refs[k] = (log_ref){&logs[i]->e[j], k};
+    qsort(refs, total, sizeof *refs, cmp_ref);
+    char **files = NULL;
+    size_t n = 0, cap = 0;
+    if (!walk_fast(out, "", &files, &n, &cap, err)) {
+        free(refs);
+        free_list(files, n);
+        return false;
+    }
+    qsort(files, n, sizeof *files, cmp_str);
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "generator", "tafcard " TAFCARD_VERSION);
+    cJSON *arr = cJSON_AddArrayToObject(m, "files");
+    bool ok = true;
+    size_t r = 0;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (strcmp(files[i], "manifest.json") == 0)
+            continue;
+        /* the last record of this path, if any */
+        while (r < total && strcmp(refs[r].e->path, files[i]) < 0)
+            r++;
+        const render_outlog_entry *hit = NULL;
+        while (r < total && strcmp(refs[r].e->path, files[i]) == 0)
+            hit = refs[r++].e;
+        char hex[TAF_SHA256_HEX_SIZE];
+        long long size;
+        if (hit) {
+            memcpy(hex, hit->sha256, sizeof hex);
+            size = hit->size;
+        } else { /* not written through a recording writer: hash it */
+            char path[2800];
+            snprintf(path, sizeof path, "%s/%s", out, files[i]);
+            ok = taf_sha256_file(path, hex, &size, err);
+        }
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "path", files[i]);
+        cJSON_AddStringToObject(e, "sha256", hex);
+        cJSON_AddItemToObject(e, "size", jint(size));
+        cJSON_AddItemToArray(arr, e);
+    }
+    free(refs);
+    free_list(files, n);
+    if (ok && inputs)
+        cJSON_AddItemReferenceToObject(m, "build_inputs", inputs);
+    if (ok) {
+        char *text = cJSON_Print(m);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/manifest.json", out);
+        size_t len = strlen(text);
+        text = realloc(text, len + 2);
+        text[len] = '\n';
+        ok = site_write_file(path, text, len + 1, err);
+        free(text);
+    }
+    cJSON_Delete(m);
+    return ok;
+}
+
+/* ---- the previous build's manifest --------------------------------------------- */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const render_outlog_entry *)a)->path, ((const render_outlog_entry *)b)->path);
+}
+
+static int cmp_card_key(const void *a, const void *b)
+{
+    return strcmp(((const site_card_key *)a)->slug, ((const site_card_key *)b)->slug);
+}
+
+bool site_manifest_load(const char *out, site_manifest *m)
+{
+    memset(m, 0, sizeof *m);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    char *text;
+    size_t len;
+    taf_err e;
+    if (!render_read_file(path, &text, &len, &e))
+        return false;
+    cJSON *j = cJSON_ParseWithLength(text, len);
+    free(text);
+    const cJSON *files = j ? cJSON_GetObjectItem(j, "files") : NULL;
+    const cJSON *in = j ? cJSON_GetObjectItem(j, "build_inputs") : NULL;
+    bool ok = cJSON_IsArray(files);
+    size_t nf = ok ? (size_t)cJSON_GetArraySize(files) : 0;
+    m->files = calloc(nf ? nf : 1, sizeof *m->files);
+    ok = ok && m->files;
+    for (const cJSON *f = ok ? files->child : NULL; f && ok; f = f->next) {
+        const char *p = str_at(f, "path"), *h = str_at(f, "sha256");
+        double size;
+        /* only plain relative paths inside the site are taken over */
+        if (!p || !h || strlen(h) != 64 || !jget_double(cJSON_GetObjectItem(f, "size"), &size) ||
+            !p[0] || p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 ||
+            strstr(p, "/../") || strstr(p, "//") ||
+            (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0)) {
+            ok = false;
+            break;
+        }
+        render_outlog_entry *x = &m->files[m->n_files];
+        x->path = strdup(p);
+        memcpy(x->sha256, h, 65);
+        x->size = (long long)size;
+        ok = x->path != NULL;
+        m->n_files += ok;
+    }
+    if (ok)
+        qsort(m->files, m->n_files, sizeof *m->files, cmp_entry);
+    const cJSON *cards = cJSON_GetObjectItem(in, "cards");
+    if (ok && cJSON_IsObject(cards)) {
+        size_t nc = (size_t)cJSON_GetArraySize(cards);
+        m->cards = calloc(nc ? nc : 1, sizeof *m->cards);
+        ok = m->cards != NULL;
+        for (const cJSON *c = ok ? cards->child : NULL; c && ok; c = c->next) {
+            if (!cJSON_IsString(c) || strlen(c->valuestring) != 64 || !c->string) {
+                ok = false;
+                break;
+            }
+            site_card_key *x = &m->cards[m->n_cards];
+            x->slug = strdup(c->string);
+            memcpy(x->key, c->valuestring, 65);
+            ok = x->slug != NULL;
+            m->n_cards += ok;
+        }
+        if (ok)
+            qsort(m->cards, m->n_cards, sizeof *m->cards, cmp_card_key);
+        const char *pk = str_at(in, "pages");
+        if (ok && pk && strlen(pk) == 64) {
+            memcpy(m->pages_key, pk, 65);
+            m->has_inputs = true;
+        }
+    }
+    cJSON_Delete(j);
+    if (!ok)
+        site_manifest_free(m);
+    return ok;
+}
+
+void site_manifest_free(site_manifest *m)
+{
+    for (size_t i = 0; i < m->n_files; i++)
+        free(m->files[i].path);
+    for (size_t i = 0; i < m->n_cards; i++)
+        free(m->cards[i].slug);
+    free(m->files);
+    free(m->cards);
+    memset(m, 0, sizeof *m);
+}
+
+const char *site_manifest_card_key(const site_manifest *m, const char *slug)
+{
+    site_card_key k = {(char *)slug, ""};
+    const site_card_key *hit = m->n_cards ? bsearch(&k, m->cards, m->n_cards, sizeof k,
+                                                     cmp_card_key)
+                                          : NULL;
+    return hit ? hit->key : NULL;
+}
+
+void site_manifest_range(const site_manifest *m, const char *prefix, size_t *lo, size_t *hi)
+{
+    size_t plen = strlen(prefix), a = 0, b = m->n_files;
+    while (a < b) { /* first entry ≥ prefix */
+        size_t mid = a + (b - a) / 2;
+        if (strcmp(m->files[mid].path, prefix) < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    while (a < m->n_files && strncmp(m->files[a].path, prefix, plen) == 0)
+        a++;
+    *hi = a;
 }
 
 bool site_verify(const char *out, int *changes, taf_err *err)

@@ -1,7 +1,9 @@
 #include "render/surface.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +14,11 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <zlib.h>
 
+#include "render/pngz.h"
 #include "render/svgcanon.h"
+#include "util/sha256.h"
 
 /* ---- memory sink for cairo streams --------------------------------------- */
 
@@ -41,12 +46,192 @@ static cairo_status_t membuf_write(void *closure, const unsigned char *data, uns
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* ---- PNG encoder ---------------------------------------------------------- *
+ * cairo's own writer (libpng, zlib level 6, adaptive filters) spends ~20 ms
+ * on a 1280×840 chart, three quarters of a card's build time. Ours: the
+ * same pixels (8-bit RGB from the RGB24 surface), filter type 0, the
+ * scanlines compressed by pngz (run and row-above matches, dynamic Huffman;
+ * ~2 ms), chunks IHDR, IDAT, IEND only (no time stamp): the bytes depend
+ * only on the pixels. zlib supplies the chunk CRCs. */
+
+static bool png_chunk(membuf *m, const char type[4], const unsigned char *data, size_t n)
+{
+    unsigned char hdr[8] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
+                            (unsigned char)(n >> 8), (unsigned char)n,
+                            (unsigned char)type[0], (unsigned char)type[1],
+                            (unsigned char)type[2], (unsigned char)type[3]};
+    uLong crc = crc32(0L, hdr + 4, 4);
+    if (n)
+        crc = crc32(crc, data, (uInt)n);
+    unsigned char tail[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
+                             (unsigned char)(crc >> 8), (unsigned char)crc};
+    return membuf_write(m, hdr, 8) == CAIRO_STATUS_SUCCESS &&
+           (n == 0 || membuf_write(m, data, (unsigned int)n) == CAIRO_STATUS_SUCCESS) &&
+           membuf_write(m, tail, 4) == CAIRO_STATUS_SUCCESS;
+}
+
+/* Encode an RGB24 (or ARGB32 treated as opaque) image surface as PNG. */
+static bool png_encode(cairo_surface_t *s, membuf *out, taf_err *err)
+{
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *pix = cairo_image_surface_get_data(s);
+    if (!pix || w <= 0 || h <= 0)
+        return taf_fail(err, "render-cairo", NULL, "no image data to encode as PNG");
+    unsigned char *idat = NULL;
+    size_t idat_len = 0;
+    bool ok = pngz_compress(pix, w, h, stride, &idat, &idat_len);
+    if (ok) {
+        static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        unsigned char ihdr[13] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16),
+                                  (unsigned char)(w >> 8), (unsigned char)w,
+                                  (unsigned char)(h >> 24), (unsigned char)(h >> 16),
+                                  (unsigned char)(h >> 8), (unsigned char)h,
+                                  8, 2, 0, 0, 0}; /* 8-bit RGB, deflate, no interlace */
+        ok = membuf_write(out, sig, 8) == CAIRO_STATUS_SUCCESS &&
+             png_chunk(out, "IHDR", ihdr, 13) && png_chunk(out, "IDAT", idat, idat_len) &&
+             png_chunk(out, "IEND", NULL, 0);
+    }
+    free(idat);
+    if (!ok)
+        return taf_fail(err, "render-png", NULL, "PNG encoding failed (out of memory?)");
+    return true;
+}
+
+/* ---- time accounting ------------------------------------------------------- */
+
+static _Thread_local render_times *cur_times;
+
+void render_times_start(render_times *t)
+{
+    cur_times = t;
+}
+
+void render_times_stop(void)
+{
+    cur_times = NULL;
+}
+
+double render_thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- output log ------------------------------------------------------------ */
+
+static _Thread_local render_outlog *cur_log;
+
+void render_outlog_start(render_outlog *log, const char *root)
+{
+    memset(log, 0, sizeof *log);
+    snprintf(log->root, sizeof log->root, "%s", root);
+    log->root_len = strlen(log->root);
+    cur_log = log;
+}
+
+void render_outlog_stop(void)
+{
+    cur_log = NULL;
+}
+
+render_outlog *render_outlog_current(void)
+{
+    return cur_log;
+}
+
+void render_outlog_add(render_outlog *log, const char *rel, const char *sha256, long long size)
+{
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? log->cap * 2 : 64;
+        render_outlog_entry *e = realloc(log->e, cap * sizeof *e);
+        if (!e) {
+            log->failed = true;
+            return;
+        }
+        log->e = e;
+        log->cap = cap;
+    }
+    render_outlog_entry *e = &log->e[log->n];
+    e->path = strdup(rel);
+    if (!e->path) {
+        log->failed = true;
+        return;
+    }
+    snprintf(e->sha256, sizeof e->sha256, "%s", sha256);
+    e->size = size;
+    log->n++;
+}
+
+void render_outlog_note(const char *path, const void *data, size_t len, const char *sha256)
+{
+    render_outlog *log = cur_log;
+    if (!log || strncmp(path, log->root, log->root_len) != 0 || path[log->root_len] != '/')
+        return;
+    char hex[TAF_SHA256_HEX_SIZE];
+    if (!sha256) {
+        if (!taf_sha256_hex(data, len, hex)) {
+            log->failed = true;
+            return;
+        }
+        sha256 = hex;
+    }
+    render_outlog_add(log, path + log->root_len + 1, sha256, (long long)len);
+}
+
+void render_outlog_free(render_outlog *log)
+{
+    for (size_t i = 0; i < log->n; i++)
+        free(log->e[i].path);
+    free(log->e);
+    log->e = NULL;
+    log->n = log->cap = 0;
+}
+
 /* ---- files ---------------------------------------------------------------- */
+
+/* Straight into a fresh file: only inside a build's private staging tree. */
+static bool write_direct(const char *path, const char *data, size_t len, taf_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return taf_fail(err, "CANNOT_WRITE", "check that the directory exists and is writable",
+                        "cannot create %s: %s", path, strerror(errno));
+    size_t off = 0;
+    bool ok = true;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            ok = false;
+            break;
+        }
+        off += (size_t)w;
+    }
+    int e = errno;
+    if (close(fd) != 0 && ok)
+        ok = false, e = errno;
+    if (!ok)
+        return taf_fail(err, "CANNOT_WRITE", "is the disk full?", "cannot write %s: %s", path,
+                        strerror(e));
+    render_outlog_note(path, data, len, NULL);
+    return true;
+}
 
 bool render_write_file(const char *path, const char *data, size_t len, taf_err *err)
 {
     if (!path || !*path)
         return taf_fail(err, "write", NULL, "no output path");
+    if (cur_log && strncmp(path, cur_log->root, cur_log->root_len) == 0 &&
+        path[cur_log->root_len] == '/') {
+        double t0 = cur_times ? render_thread_cpu() : 0;
+        bool ok = write_direct(path, data, len, err);
+        if (cur_times)
+            cur_times->write += render_thread_cpu() - t0;
+        return ok;
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp)
@@ -199,7 +384,10 @@ static bool draw_on(cairo_surface_t *s, double scale, render_draw_fn draw, void 
     cairo_destroy(cr);
     if (ok && png) {
         cairo_surface_flush(s);
-        ok = cairo_ok(cairo_surface_write_to_png_stream(s, membuf_write, png), "writing the PNG", err);
+        double t0 = cur_times ? render_thread_cpu() : 0;
+        ok = png_encode(s, png, err);
+        if (cur_times)
+            cur_times->png_encode += render_thread_cpu() - t0;
     }
     cairo_surface_finish(s);
     if (ok)
@@ -208,8 +396,34 @@ static bool draw_on(cairo_surface_t *s, double scale, render_draw_fn draw, void 
     return ok;
 }
 
+static bool render_to_buffer_in(render_format fmt, double width, double height,
+                                const render_opts *opts, render_draw_fn draw, void *user,
+                                char **out, size_t *out_len, taf_err *err);
+
 bool render_to_buffer(render_format fmt, double width, double height, const render_opts *opts,
                       render_draw_fn draw, void *user, char **out, size_t *out_len, taf_err *err)
+{
+    if (!cur_times)
+        return render_to_buffer_in(fmt, width, height, opts, draw, user, out, out_len, err);
+    double t0 = render_thread_cpu(), enc0 = cur_times->png_encode;
+    bool ok = render_to_buffer_in(fmt, width, height, opts, draw, user, out, out_len, err);
+    double dt = render_thread_cpu() - t0;
+    if (fmt == RENDER_SVG) {
+        cur_times->svg += dt;
+        cur_times->n_svg++;
+    } else if (fmt == RENDER_PNG) {
+        cur_times->png_draw += dt - (cur_times->png_encode - enc0);
+        cur_times->n_png++;
+    } else {
+        cur_times->pdf += dt;
+        cur_times->n_pdf++;
+    }
+    return ok;
+}
+
+static bool render_to_buffer_in(render_format fmt, double width, double height,
+                                const render_opts *opts, render_draw_fn draw, void *user,
+                                char **out, size_t *out_len, taf_err *err)
 {
     *out = NULL;
     if (out_len)

@@ -332,9 +332,9 @@ static bool classify_hybrid(cfg_ctx *c, taf_model_spec *s, const char *mt, const
                  has_per ? "attn_layer_period" : "attn_layer_period default 8 for model_type jamba",
                  has_off ? "attn_layer_offset" : "attn_layer_offset default 4 for model_type jamba");
         if (s->n_layers > 0) {
-            long long att = 0;
-            for (long long i = 0; i < s->n_layers; i++)
-                att += i % period == offset;
+            /* layers i in [0, n_layers) with i % period == offset (offset < period);
+             * counted, not looped: n_layers may be up to 2^53 */
+            long long att = s->n_layers > offset ? (s->n_layers - offset - 1) / period + 1 : 0;
             s->n_attention_layers = att;
             spec_set_source(s, "n_attention_layers", "%s (layers i with i %% %lld == %lld)", how,
                             period, offset);
@@ -411,12 +411,18 @@ bool config_to_spec(const cJSON *config, const char *model_id, const char *sourc
     const char *name_or_path = NULL;
     if (!get_str(c, "_name_or_path", &name_or_path))
         goto fail;
+    if (name_or_path && !name_or_path[0])
+        name_or_path = NULL; /* "" is what save_pretrained writes for no id */
     const char *id = model_id ? model_id : name_or_path;
     if (id) {
-        if (strlen(id) >= sizeof s->id) {
-            taf_fail(err, "OUT_OF_RANGE", "model ids are \"org/name\"",
-                     "%s: model id '%.60s...' is longer than %zu bytes", c->src, id,
-                     sizeof s->id - 1);
+        char where[600];
+        snprintf(where, sizeof where, "%s: %s", c->src,
+                 model_id ? "the given model id" : "/_name_or_path");
+        if (!spec_check_id(id, where, err)) {
+            if (!model_id && err)
+                snprintf(err->hint, sizeof err->hint,
+                         "_name_or_path is not a hub id here (a local path?); give the id with "
+                         "--config ORG/NAME=FILE");
             goto fail;
         }
         snprintf(s->id, sizeof s->id, "%s", id);

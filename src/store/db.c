@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -164,6 +165,10 @@ static sqlite3 *open_common(const char *path, int flags, taf_err *err)
             db_fail(db, what, err);
         else
             taf_fail(err, "DB_ERROR", NULL, "%s", what);
+        if (err && !err->hint[0])
+            snprintf(err->hint, sizeof err->hint,
+                     "--db names a database file; check that it is not a directory and that "
+                     "its directory exists and is writable");
         sqlite3_close(db);
         return NULL;
     }
@@ -191,10 +196,36 @@ sqlite3 *db_open_write(const char *path, taf_err *err)
 
 sqlite3 *db_open_read(const char *path, taf_err *err)
 {
+    if (access(path, F_OK) != 0) {
+        taf_fail(err, "CANNOT_READ", "run tafcard ingest (with --db PATH) to create it",
+                 "%s: no such database", path);
+        return NULL;
+    }
     sqlite3 *db = open_common(path, SQLITE_OPEN_READONLY, err);
     if (!db)
         return NULL;
     int v = db_schema_version(db);
+    if (v < 0 && sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+        /* A writer died mid-transaction (kill -9, power loss) and left a
+         * hot journal, which only a read-write connection may roll back.
+         * Do that once (restoring the database as it was before that
+         * transaction), then read as usual. */
+        sqlite3_close(db);
+        db = open_common(path, SQLITE_OPEN_READWRITE, err);
+        if (!db)
+            return NULL;
+        v = db_schema_version(db);
+        sqlite3_close(db);
+        if (v < 0) {
+            taf_fail(err, "DB_ERROR", "run tafcard ingest to repair it",
+                     "%s: cannot recover from an interrupted write", path);
+            return NULL;
+        }
+        db = open_common(path, SQLITE_OPEN_READONLY, err);
+        if (!db)
+            return NULL;
+        v = db_schema_version(db);
+    }
     if (v < 0) {
         db_fail(db, path, err);
         sqlite3_close(db);

@@ -29,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "card/card.h"
 #include "store/db.h"
 #include "store/modelspec.h"
 #include "store/panel_files.h"
@@ -38,6 +39,8 @@
 
 static const char HINT_NOT_JSON[] =
     "fix the file, or move it out of the input directory (NaN/Infinity literals are accepted)";
+static const char HINT_SPEC_NOT_JSON[] =
+    "a config.json or preset is one JSON object; fix the syntax at that position";
 static const char HINT_KIND[] =
     "panel .json files are <org>--<name>_mongo.json, <org>--<name>_random.json, "
     "<org>--<name>_layerwise.json, master_gamma_results.json or pade_validation.json; move "
@@ -683,8 +686,15 @@ static bool insert_spec(ing *g, long long file_id, const infile *f, const cJSON 
                         : spec_from_json(root, f->full, &spec, g->err);
     if (!ok)
         return false;
-    if (!spec.id[0] && !is_config)
+    if (!spec.id[0] && !is_config) {
         pf_id_from_filename(f->rel, spec.id);
+        char where[600];
+        snprintf(where, sizeof where, "%s: (file name; no \"id\")", f->full);
+        if (spec.id[0] && !spec_check_id(spec.id, where, g->err)) {
+            spec_free(&spec);
+            return false;
+        }
+    }
     if (!spec.id[0]) {
         spec_free(&spec);
         return taf_fail(g->err, "MISSING_FIELD",
@@ -769,14 +779,24 @@ static bool ingest_file(ing *g, const infile *f)
                         "%s: (root): expected a panel file of a known kind (by its name), got "
                         "an unknown .json file",
                         f->full);
+    if (pk == PF_MEASUREMENT || pk == PF_LAYERWISE) {
+        char where[600];
+        snprintf(where, sizeof where, "%s: (file name)", f->full);
+        if (!spec_check_id(model_id, where, g->err))
+            return false;
+    }
     nanjson_counts counts = {0};
-    int line = 0, col = 0;
-    cJSON *root = nanjson_parse(f->data, f->len, &counts, &line, &col);
+    /* only panel files hold missing values (NaN/Infinity) */
+    bool is_panel = strcmp(f->root, "panel") == 0;
+    cJSON *root = nanjson_parse_input(f->data, f->len, f->full, is_panel,
+                                      is_panel ? HINT_NOT_JSON : HINT_SPEC_NOT_JSON, &counts,
+                                      g->err);
     if (!root)
-        return taf_fail(g->err, "NOT_JSON", HINT_NOT_JSON,
-                        "%s: line %d, column %d: expected JSON text (the file is not valid JSON)",
-                        f->full, line, col);
+        return false;
     bool ok = pf_check_duplicate_keys(root, f->full, g->err);
+    if (!ok && !is_panel)
+        snprintf(g->err->hint, sizeof g->err->hint,
+                 "each key once: JSON readers disagree about which of two values wins");
     sqlite3_stmt *st = ok ? S(g, S_INSERT_FILE) : NULL;
     if (ok && st) {
         b_text(st, 1, f->root);
@@ -1210,6 +1230,40 @@ fail:
     return false;
 }
 
+typedef struct {
+    char slug[PF_ID_SIZE + 32];
+    char *id;
+} slug_entry;
+
+static int cmp_slug(const void *a, const void *b)
+{
+    const slug_entry *x = a, *y = b;
+    int c = strcmp(x->slug, y->slug);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* Two model ids must not share an output directory (site/models/<slug>):
+ * the slug of a crafted id can equal another's (the hash suffix is
+ * printable), so the ingest refuses such a pair. */
+static bool check_slugs(ing *g, char **ids, size_t n)
+{
+    slug_entry *e = xmalloc((n ? n : 1) * sizeof *e);
+    for (size_t i = 0; i < n; i++) {
+        card_slug(ids[i], e[i].slug, sizeof e[i].slug);
+        e[i].id = ids[i];
+    }
+    qsort(e, n, sizeof *e, cmp_slug);
+    bool ok = true;
+    for (size_t i = 1; ok && i < n; i++)
+        if (strcmp(e[i - 1].slug, e[i].slug) == 0)
+            ok = taf_fail(g->err, "SLUG_COLLISION",
+                          "rename one of the models (give the id with --config ORG/NAME=FILE)",
+                          "model ids '%s' and '%s' would share the output directory models/%s",
+                          e[i - 1].id, e[i].id, e[i].slug);
+    free(e);
+    return ok;
+}
+
 static int cmp_strp(const void *key, const void *elem)
 {
     return strcmp((const char *)key, *(char *const *)elem);
@@ -1228,7 +1282,7 @@ static bool reconcile_models(ing *g)
             abort();
         ids[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
     }
-    bool ok = r == 0;
+    bool ok = r == 0 && check_slugs(g, ids, n);
     for (size_t i = 0; ok && i < n; i++) {
         val v[MODEL_NCOLS];
         memset(v, 0, sizeof v);

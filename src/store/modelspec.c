@@ -114,6 +114,40 @@ const char *spec_instruct_marker(const char *id)
     return NULL;
 }
 
+bool spec_check_id(const char *id, const char *where, taf_err *err)
+{
+    static const char HINT[] = "model ids are \"org/name\" or \"name\" as on the Hugging Face "
+                               "hub, e.g. EleutherAI/pythia-70m";
+    size_t n = strlen(id);
+    if (n == 0)
+        return taf_fail(err, "BAD_ID", HINT, "%s: expected a model id, got an empty one", where);
+    if (n >= sizeof ((taf_model_spec *)0)->id)
+        return taf_fail(err, "BAD_ID", HINT, "%s: model id '%.40s...' is longer than %zu bytes",
+                        where, id, sizeof ((taf_model_spec *)0)->id - 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)id[i];
+        if (c < 0x20 || c == 0x7F)
+            return taf_fail(err, "BAD_ID", HINT,
+                            "%s: model id has a control character (byte 0x%02X at %zu)", where, c,
+                            i);
+    }
+    if (id[0] == ' ' || id[n - 1] == ' ')
+        return taf_fail(err, "BAD_ID", HINT, "%s: model id '%s' starts or ends with a space",
+                        where, id);
+    for (const char *seg = id;;) {
+        const char *slash = strchr(seg, '/');
+        size_t len = slash ? (size_t)(slash - seg) : strlen(seg);
+        if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return taf_fail(err, "BAD_ID", HINT,
+                            "%s: model id '%s' has an empty, '.' or '..' part between slashes",
+                            where, id);
+        if (!slash)
+            break;
+        seg = slash + 1;
+    }
+    return true;
+}
+
 /* θ as an integer when integral (as the upstream presets write it), else
  * the shortest round-trip float. */
 static cJSON *theta_json(double theta)
@@ -356,6 +390,12 @@ bool spec_from_json(const cJSON *j, const char *path, taf_model_spec *out, taf_e
         }
     }
     bool ok = read_str(j, path, "id", out->id, sizeof out->id, NULL, err);
+    /* "" means no id (the preset's file name gives it) */
+    if (ok && out->id[0]) {
+        char where[600];
+        snprintf(where, sizeof where, "%s: /id", path);
+        ok = spec_check_id(out->id, where, err);
+    }
     const cJSON *th = cJSON_GetObjectItemCaseSensitive(j, "theta");
     if (ok && !cJSON_IsNull(th)) {
         double x;

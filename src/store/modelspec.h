@@ -70,6 +70,14 @@ const char *spec_instruct_marker(const char *id);
 /* The top-level keys spec_to_json writes, in order, NULL-terminated. */
 const char *const *spec_json_keys(void);
 
+/* Check a model id: 1..159 bytes, no control characters (C0, DEL), no
+ * leading or trailing space, and '/'-separated segments that are neither
+ * empty nor "." or ".." (so no id reads as a path that leaves its
+ * directory). Markup such as "<script>" is allowed: every output escapes
+ * it and output paths go through the slug. Code BAD_ID; `where` starts the
+ * message (a file name and pointer). */
+bool spec_check_id(const char *id, const char *where, taf_err *err);
+
 /* "a string", "null", "a number", ... for error messages. */
 const char *spec_json_type_word(const cJSON *v);
 

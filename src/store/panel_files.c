@@ -337,6 +337,50 @@ static bool int_of_key(rd *r, const char *key, const char *ptr, long long min, l
     return true;
 }
 
+typedef struct {
+    long long v;
+    size_t index;
+} val_entry;
+
+static int cmp_val_entry(const void *a, const void *b)
+{
+    const val_entry *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The earliest position `again` whose value occurred before (at `first`,
+ * its first occurrence); false when all n values are distinct. Sorting
+ * keeps a long list at n log n. */
+static bool first_repeated_value(const long long *a, size_t n, size_t *first, size_t *again)
+{
+    bool found = false;
+    if (n <= 32) {
+        for (size_t i = 1; i < n && !found; i++)
+            for (size_t k = 0; k < i && !found; k++)
+                if (a[k] == a[i]) {
+                    *first = k;
+                    *again = i;
+                    found = true;
+                }
+        return found;
+    }
+    val_entry *e = xmalloc(n * sizeof *e);
+    for (size_t i = 0; i < n; i++)
+        e[i] = (val_entry){a[i], i};
+    qsort(e, n, sizeof *e, cmp_val_entry);
+    for (size_t i = 1; i < n; i++)
+        if (e[i - 1].v == e[i].v && (i == 1 || e[i - 2].v != e[i].v) &&
+            (!found || e[i].index < *again)) {
+            *first = e[i - 1].index;
+            *again = e[i].index;
+            found = true;
+        }
+    free(e);
+    return found;
+}
+
 /* An optional array of positive, distinct integer distances. */
 static bool get_distances(rd *r, const cJSON *obj, const char *base, const char *key,
                           bool required, long long **out, size_t *n, bool *present)
@@ -356,7 +400,9 @@ static bool get_distances(rd *r, const cJSON *obj, const char *base, const char 
     }
     if (!cJSON_IsArray(v))
         return wrong_type(r, ptr, "an array of positive integer distances", v);
-    size_t cnt = (size_t)cJSON_GetArraySize(v), i = 0;
+    size_t cnt = 0, i = 0;
+    for (const cJSON *it = v->child; it; it = it->next)
+        cnt++; /* cJSON_GetArraySize is an int */
     long long *a = xmalloc(cnt * sizeof *a);
     for (const cJSON *it = v->child; it; it = it->next, i++) {
         char ip[PTR_SIZE];
@@ -365,14 +411,16 @@ static bool get_distances(rd *r, const cJSON *obj, const char *base, const char 
             free(a);
             return false;
         }
-        for (size_t k = 0; k < i; k++)
-            if (a[k] == a[i]) {
-                long long dup = a[i];
-                free(a);
-                return fail(r, "DUPLICATE_DISTANCE", HINT_DISTANCE, ip,
-                            "expected each distance once, got %lld again (first at %s/%zu)",
-                            dup, ptr, k);
-            }
+    }
+    size_t first = 0, again = 0;
+    if (first_repeated_value(a, cnt, &first, &again)) {
+        char ip[PTR_SIZE];
+        ptr_index(ip, ptr, again);
+        long long dup = a[again];
+        free(a);
+        return fail(r, "DUPLICATE_DISTANCE", HINT_DISTANCE, ip,
+                    "expected each distance once, got %lld again (first at %s/%zu)", dup, ptr,
+                    first);
     }
     *out = a;
     *n = cnt;
@@ -910,22 +958,68 @@ void pf_pade_free(pf_pade *p)
 
 /* ---- whole-tree checks ----------------------------------------------------- */
 
+typedef struct {
+    const char *key;
+    size_t index;
+    const cJSON *item;
+} key_entry;
+
+static int cmp_key_entry(const void *a, const void *b)
+{
+    const key_entry *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The member of `obj` that repeats an earlier member's key and comes first
+ * in document order, or NULL. Sorting keeps a 10^5-member object at
+ * n log n instead of n^2 string comparisons. */
+static const cJSON *first_repeat(const cJSON *obj)
+{
+    size_t n = 0;
+    for (const cJSON *it = obj->child; it; it = it->next)
+        n++;
+    if (n <= 32) {
+        for (const cJSON *it = obj->child; it; it = it->next)
+            for (const cJSON *prev = obj->child; prev != it; prev = prev->next)
+                if (strcmp(prev->string, it->string) == 0)
+                    return it;
+        return NULL;
+    }
+    key_entry *e = xmalloc(n * sizeof *e);
+    size_t i = 0;
+    for (const cJSON *it = obj->child; it; it = it->next, i++)
+        e[i] = (key_entry){it->string, i, it};
+    qsort(e, n, sizeof *e, cmp_key_entry);
+    const cJSON *best = NULL;
+    size_t best_index = (size_t)-1;
+    for (i = 1; i < n; i++)
+        /* e[i] is the second occurrence of its key */
+        if (strcmp(e[i - 1].key, e[i].key) == 0 &&
+            (i == 1 || strcmp(e[i - 2].key, e[i].key) != 0) && e[i].index < best_index) {
+            best_index = e[i].index;
+            best = e[i].item;
+        }
+    free(e);
+    return best;
+}
+
 static bool dup_walk(rd *r, const cJSON *v, const char *ptr, const char *key,
                      const char *parent_key)
 {
     if (cJSON_IsObject(v)) {
         bool distances = (key && strcmp(key, "attn_by_distance") == 0) ||
                          (parent_key && strcmp(parent_key, "per_layer_agg") == 0);
+        const cJSON *repeat = first_repeat(v);
         for (const cJSON *it = v->child; it; it = it->next) {
             char cp[PTR_SIZE];
             ptr_key(cp, ptr, it->string);
-            for (const cJSON *prev = v->child; prev != it; prev = prev->next)
-                if (strcmp(prev->string, it->string) == 0)
-                    return distances
-                               ? fail(r, "DUPLICATE_DISTANCE", HINT_DISTANCE, cp,
-                                      "expected each distance once, got \"%s\" twice", it->string)
-                               : fail(r, "DUPLICATE_KEY", HINT_FORMAT, cp,
-                                      "expected each key once, got \"%s\" twice", it->string);
+            if (it == repeat)
+                return distances
+                           ? fail(r, "DUPLICATE_DISTANCE", HINT_DISTANCE, cp,
+                                  "expected each distance once, got \"%s\" twice", it->string)
+                           : fail(r, "DUPLICATE_KEY", HINT_FORMAT, cp,
+                                  "expected each key once, got \"%s\" twice", it->string);
             if (!dup_walk(r, it, cp, it->string, key))
                 return false;
         }

@@ -93,9 +93,10 @@ double taf_fsum_value(const taf_fsum *s)
 }
 
 /* Smallest D with the running (naive, left-to-right) sum ≥ f·total, where
- * total is Python's compensated sum; N if never reached. */
-static long long discrete_window(double gamma, long long N, double f,
-                                 double *total_out)
+ * total is Python's compensated sum; N if never reached. This is the
+ * definition: O(N) calls of pow, twice. */
+static long long discrete_window_exact(double gamma, long long N, double f,
+                                       double *total_out)
 {
     taf_fsum total = {0.0, 0.0};
     for (long long d = 1; d <= N; d++)
@@ -111,6 +112,119 @@ static long long discrete_window(double gamma, long long N, double f,
             return d;
     }
     return N;
+}
+
+/* ---- the same answer without the O(N) sums ---------------------------------
+ *
+ * The exact loop compares two floating-point numbers: the naive running sum
+ * c_D and target = fl(f · T), T the compensated total. Both are within a
+ * tiny, provable distance of the mathematical sums S(D) = Σ_{d≤D} d^−γ and
+ * f·S(N), and S can be evaluated in O(1) by Euler–Maclaurin. So:
+ *   1. compute c_1..c_M exactly as the loop does (same pow, same order);
+ *   2. bound target inside [tlo, thi] from an estimate of S(N);
+ *   3. bisect for the D* where the estimate of c_D crosses the target;
+ *   4. accept D* only if the bounds prove c_{D*−1} < tlo and c_{D*} ≥ thi
+ *      (c is non-decreasing: every earlier c_d is below target as well);
+ *      otherwise fall back to the exact loop.
+ * Error model (u = 2^−53): glibc's pow is within 1 ulp (≤ 2u relative);
+ * naive summation of n positive terms errs by ≤ n·u·(its sum) (first order;
+ * n·u ≤ 1e-8 here, so a 1.01 factor covers the rest); the compensated total
+ * is within 2u·T of the exact sum of the rounded terms; the estimates below
+ * are held to 64u relative plus the Euler–Maclaurin remainder. The margins
+ * are generous: near the crossing one term is ≥ 1e-4 of the sum while the
+ * uncertainty is ≤ 1e-9 of it at N = 10⁶, so the fallback is rare (the
+ * sweep in tests/test_taf_df.c compares both paths). */
+
+#define DF_HEAD 1024                /* exact head c_1..c_M */
+#define DF_U 0x1p-53
+
+/* Σ_{d=a+1}^{b} d^−γ for integers b ≥ a ≥ DF_HEAD by Euler–Maclaurin with
+ * three Bernoulli terms; *rem gets a bound on the truncation error. */
+static double em_tail(double g, double a, double b, double *rem)
+{
+    if (b <= a) {
+        *rem = 0;
+        return 0;
+    }
+    double L = log(b / a), t = (1.0 - g) * L;
+    /* ∫_a^b x^−γ dx, stable through γ = 1 */
+    double integral = pow(a, 1.0 - g) * L * (t == 0.0 ? 1.0 : expm1(t) / t);
+    double ga = pow(a, -g), gb = pow(b, -g);
+    double c1 = g, c3 = g * (g + 1) * (g + 2), c5 = c3 * (g + 3) * (g + 4);
+    /* g^(k)(x) = −c_k x^(−γ−k) for odd k */
+    double d1 = -c1 * (gb / b - ga / a);
+    double a3 = ga / (a * a * a), b3 = gb / (b * b * b);
+    double d3 = -c3 * (b3 - a3);
+    double d5 = -c5 * (b3 / (b * b) - a3 / (a * a));
+    *rem = 2.0 * 3.5e-5 * c5 * a3 / (a * a); /* 2ζ(6)/(2π)^6 · |g^(5)(a)|, ×2 */
+    return integral + 0.5 * (gb - ga) + d1 / 12.0 - d3 / 720.0 + d5 / 30240.0;
+}
+
+static long long discrete_window(double gamma, long long N, double f, double *total_out)
+{
+    if (!(gamma > 0 && gamma <= 8 && f > 0 && f < 1) || N < 8 * DF_HEAD || N > 1000000000LL)
+        return discrete_window_exact(gamma, N, f, total_out);
+    /* 1. the exact head */
+    double c[DF_HEAD + 1];
+    taf_fsum head = {0.0, 0.0};
+    c[0] = 0.0;
+    for (int d = 1; d <= DF_HEAD; d++) {
+        double x = pow((double)d, -gamma);
+        c[d] = c[d - 1] + x;
+        taf_fsum_add(&head, x);
+    }
+    double H = taf_fsum_value(&head), M = DF_HEAD, rem;
+    /* 2. target = fl(f·T) inside [tlo, thi] */
+    double SN = H + em_tail(gamma, M, (double)N, &rem);
+    double errT = 64 * DF_U * SN + rem;
+    double tlo = f * (SN - errT) * (1 - 4 * DF_U), thi = f * (SN + errT) * (1 + 4 * DF_U);
+    double tmid = f * SN;
+    *total_out = SN;
+    long long D;
+    if (c[DF_HEAD] >= tmid) {
+        /* 3a. the crossing is in the head, where c is known exactly */
+        int d = 1;
+        while (c[d] < tmid)
+            d++;
+        if (c[d] >= thi && c[d - 1] < tlo)
+            return d;
+        return discrete_window_exact(gamma, N, f, total_out);
+    }
+    /* 3b. bisect on the estimate c_M + Σ_{M<d≤D} d^−γ */
+    long long lo = DF_HEAD, hi = N;
+    double r;
+    if (c[DF_HEAD] + em_tail(gamma, M, (double)N, &r) < tmid) {
+        D = N;
+    } else {
+        while (hi - lo > 1) {
+            long long mid = lo + (hi - lo) / 2;
+            if (c[DF_HEAD] + em_tail(gamma, M, (double)mid, &r) >= tmid)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        D = hi;
+    }
+    /* 4. prove c_{D−1} < target ≤ c_D (only the first when D = N) */
+    double before;
+    if (D - 1 == DF_HEAD) {
+        before = c[DF_HEAD];
+    } else {
+        double tail = em_tail(gamma, M, (double)(D - 1), &r);
+        double est = c[DF_HEAD] + tail;
+        double err = ((double)(D - 1 - DF_HEAD) * 1.01 + 4) * DF_U * est + 64 * DF_U * est + r;
+        before = est + err;
+    }
+    if (!(before < tlo))
+        return discrete_window_exact(gamma, N, f, total_out);
+    if (D == N)
+        return N;
+    double tail = em_tail(gamma, M, (double)D, &r);
+    double est = c[DF_HEAD] + tail;
+    double err = ((double)(D - DF_HEAD) * 1.01 + 4) * DF_U * est + 64 * DF_U * est + r;
+    if (!(est - err >= thi))
+        return discrete_window_exact(gamma, N, f, total_out);
+    return D;
 }
 
 bool taf_df_window(double gamma, long long N, double f, long long *out)
@@ -152,6 +266,17 @@ long long taf_D_f_exact(double gamma, double f, long long N)
         return N;
     double total;
     long long d = discrete_window(gamma, N, f, &total);
+    return d < 0 ? continuum_window(gamma, f, N) : d;
+}
+
+long long taf_D_f_reference(double gamma, double f, long long N)
+{
+    if (N <= 0)
+        return 1;
+    if (!(gamma > 0.0))
+        return N;
+    double total;
+    long long d = discrete_window_exact(gamma, N, f, &total);
     return d < 0 ? continuum_window(gamma, f, N) : d;
 }
 

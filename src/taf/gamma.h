@@ -54,6 +54,11 @@ bool taf_df_window(double gamma, long long N, double f, long long *out);
  * finite. */
 long long taf_D_f_exact(double gamma, double f, long long N);
 
+/* The same by its definition (two O(N) sums), for tests and benchmarks:
+ * taf_D_f_exact proves its shortcut against error bounds and falls back
+ * to this loop when it cannot, so both always agree. */
+long long taf_D_f_reference(double gamma, double f, long long N);
+
 /* §26.8 soft-decay régimen: "applies", "borderline" or "use-hard-cutoff". */
 const char *taf_kv_soft_decay_regime(double theta, double gamma, double T_train);
 

@@ -1,6 +1,9 @@
+/* renameat2 (RENAME_EXCHANGE) is a GNU/Linux extension */
+#define _GNU_SOURCE
 #include "util/fsutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -110,6 +113,23 @@ bool fs_copy_tree(const char *from, const char *to, taf_err *err)
 
 bool fs_swap_dir(const char *src, const char *dst, taf_err *err)
 {
+    /* Atomic where the kernel can: exchange the two directories in one
+     * step, so a crash or kill -9 at any moment leaves dst as either the
+     * complete old or the complete new tree (never missing); src then
+     * holds the old tree and is removed. */
+#ifdef RENAME_EXCHANGE
+    struct stat st0;
+    if (stat(dst, &st0) == 0) {
+        if (renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+            fs_remove_tree(src);
+            return true;
+        }
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+            return taf_fail(err, "CANNOT_WRITE", NULL, "cannot swap %s and %s: %s", src, dst,
+                            strerror(errno));
+        /* file system without RENAME_EXCHANGE: two renames below */
+    }
+#endif
     char old[PATH_MAX];
     snprintf(old, sizeof old, "%s.old.%ld", dst, (long)getpid());
     struct stat st;

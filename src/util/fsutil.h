@@ -15,8 +15,10 @@ bool fs_mkdirs(const char *path, taf_err *err);
 void fs_remove_tree(const char *path);
 /* Copy a directory tree of regular files. */
 bool fs_copy_tree(const char *from, const char *to, taf_err *err);
-/* Replace `dst` by `src` with renames: dst → dst.old.PID, src → dst, then
- * remove the old tree; a failure leaves the previous dst in place. */
+/* Replace `dst` by `src`: one atomic renameat2(RENAME_EXCHANGE) where the
+ * file system has it (a crash leaves dst complete, old or new), else
+ * dst → dst.old.PID, src → dst; then remove the old tree. A failure
+ * leaves the previous dst in place. */
 bool fs_swap_dir(const char *src, const char *dst, taf_err *err);
 
 #endif

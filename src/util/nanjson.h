@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
+#include "util/err.h"
+
 typedef struct {
     size_t n_nan;       /* NaN */
     size_t n_inf;       /* Infinity */
@@ -35,6 +37,9 @@ typedef struct {
     nanjson_counts counts;
     nanjson_repl *repl;       /* in input order (malloc'd, may be NULL) */
     size_t n_repl;
+    size_t max_depth;         /* deepest [ / { nesting outside strings */
+    bool has_nul_escape;      /* a "\u0000" escape inside a string */
+    size_t nul_escape_off;    /* its input offset (when has_nul_escape) */
 } nanjson_doc;
 
 /* Rewrite `len` bytes of `in` into *doc. Never fails on malformed JSON
@@ -53,5 +58,22 @@ void nanjson_line_col(const char *text, size_t len, size_t off, int *line, int *
  * frees with cJSON_Delete) and fills *counts (if non-NULL). On failure
  * returns NULL and sets *line / *col to the error position in `in`. */
 cJSON *nanjson_parse(const char *in, size_t len, nanjson_counts *counts, int *line, int *col);
+
+/* Check that `len` bytes are UTF-8 text a JSON input may be: no byte order
+ * mark, no NUL byte, no invalid or overlong UTF-8 sequence, no surrogate.
+ * On failure returns false with *off the offending byte's offset and *what
+ * a phrase for messages ("a UTF-8 byte order mark", ...). */
+bool nanjson_check_encoding(const char *in, size_t len, size_t *off, const char **what);
+
+/* Parse an input file strictly, for ingest and inspect-config: the text
+ * must pass nanjson_check_encoding (code BAD_ENCODING), hold no "\u0000"
+ * escape (BAD_ENCODING: cJSON would cut the string there), nest at most
+ * CJSON_NESTING_LIMIT levels (TOO_DEEP), and be JSON (NOT_JSON, with
+ * `hint`). NaN/Infinity tokens become null and are counted in *counts
+ * when allow_nan; otherwise they are an error (BAD_VALUE): only panel
+ * files have missing values. Messages name `path` and the line and column
+ * in the input. Returns the tree or NULL with *err set. */
+cJSON *nanjson_parse_input(const char *in, size_t len, const char *path, bool allow_nan,
+                           const char *hint, nanjson_counts *counts, taf_err *err);
 
 #endif

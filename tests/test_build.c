@@ -1,0 +1,234 @@
+/* tafcard build at scale (src/cli/cmd_build.c): the pages made from the
+ * small per-card summaries equal the pages made from the whole cards; and
+ * every shortcut of an incremental build (nothing to do, hard-linked cards,
+ * linked pages) ends in exactly the site a fresh build makes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <libxml/parser.h>
+
+#include "card/card.h"
+#include "card/panel.h"
+#include "render/charts.h"
+#include "render/plot.h"
+#include "render/site.h"
+#include "store/db.h"
+#include "support/run.h"
+#include "util/fsutil.h"
+
+static char dir[64];
+
+static void release_caches(void)
+{
+    plot_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+static void ingest(const char *presets)
+{
+    const char *data = getenv("TAF_TEST_DATA");
+    char args[2048];
+    snprintf(args, sizeof args,
+             "ingest --db %s/t.db --panel %s/fixtures/panel/good --presets %s --manifest none "
+             "--config 'acme/llama=%s/fixtures/configs/llama3_gqa_full.json' "
+             "--config 'acme/gpt2=%s/fixtures/configs/gpt2_learned_positions.json'",
+             dir, data, presets, data, data);
+    run_result r = run_tafcard(args);
+    cr_assert_eq(r.status, 0, "ingest failed: %s", r.err);
+    run_free(&r);
+    snprintf(args, sizeof args, "calibrate --db %s/t.db", dir);
+    r = run_tafcard(args);
+    cr_assert_eq(r.status, 0, "calibrate failed: %s", r.err);
+    run_free(&r);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/tafcard-build-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(sh("cp -r %s/fixtures/presets %s/presets && cp -r %s/../templates %s/templates",
+                    getenv("TAF_TEST_DATA"), dir, getenv("TAF_TEST_DATA"), dir),
+                 0);
+    char p[128];
+    snprintf(p, sizeof p, "%s/presets", dir);
+    ingest(p);
+}
+
+static void teardown(void)
+{
+    release_caches();
+    cr_assert_eq(sh("rm -rf %s", dir), 0);
+}
+
+/* build into dir/out; returns stdout (malloc'd) */
+static char *build(const char *out, const char *extra)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "build --db %s/t.db --out %s/%s --templates %s/templates %s", dir,
+             dir, out, dir, extra);
+    run_result r = run_tafcard(args);
+    cr_assert_eq(r.status, 0, "build %s: %s", out, r.err);
+    char *o = r.out;
+    r.out = NULL;
+    run_free(&r);
+    return o;
+}
+
+static void expect_same_tree(const char *a, const char *b)
+{
+    cr_expect_eq(sh("diff -r %s/%s %s/%s > %s/diff.txt 2>&1", dir, a, dir, b, dir), 0,
+                 "%s and %s differ (see diff -r)", a, b);
+}
+
+Test(build, pages_from_summaries_equal_pages_from_whole_cards, .init = setup, .fini = teardown)
+{
+    free(build("s", "-j 2"));
+    xmlInitParser();
+    taf_err err;
+    char path[512];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    sqlite3 *db = db_open_read(path, &err);
+    cr_assert_not_null(db, "%s", err.message);
+    taf_db_model *models;
+    size_t n;
+    cJSON *cal = NULL;
+    bool found;
+    cr_assert(db_list_models(db, &models, &n, &err), "%s", err.message);
+    cr_assert(db_calibration(db, &cal, &found, &err), "%s", err.message);
+    db_close(db);
+    cr_assert_gt(n, 2);
+    /* (a) whole cards, (b) what a build keeps: each summary as text */
+    cJSON *whole = cJSON_CreateArray();
+    char **texts = calloc(n, sizeof *texts);
+    for (size_t i = 0; i < n; i++) {
+        char slug[160];
+        card_slug(models[i].spec.id, slug, sizeof slug);
+        snprintf(path, sizeof path, "%s/s/models/%s/card.json", dir, slug);
+        char *text = fs_read_all(path, NULL);
+        cr_assert_not_null(text, "no %s", path);
+        cJSON *card = cJSON_Parse(text);
+        free(text);
+        cr_assert_not_null(card);
+        texts[i] = site_card_summary_text(card);
+        cJSON_AddItemToArray(whole, card);
+    }
+    site_templates t;
+    snprintf(path, sizeof path, "%s/templates", dir);
+    cr_assert(site_templates_load(&t, path, &err), "%s", err.message);
+    char out[256], charts[300];
+    /* (a) */
+    snprintf(out, sizeof out, "%s/whole", dir);
+    snprintf(charts, sizeof charts, "%s/charts", out);
+    cr_assert(fs_mkdirs(charts, &err));
+    cJSON *panel = panel_build(whole, cal);
+    cr_assert(charts_render_panel(panel, whole, charts, &err), "%s", err.message);
+    cr_assert(site_write_pages(&t, out, whole, panel, NULL, &err), "%s", err.message);
+    cJSON_Delete(panel);
+    /* (b), the way cmd_build does it */
+    snprintf(out, sizeof out, "%s/small", dir);
+    snprintf(charts, sizeof charts, "%s/charts", out);
+    cr_assert(fs_mkdirs(charts, &err));
+    site_cardset cs = {n, texts, NULL};
+    cJSON *pc = site_panel_cards(&cs);
+    panel = panel_build(pc, cal);
+    cr_assert(charts_render_panel(panel, pc, charts, &err), "%s", err.message);
+    cr_assert(site_write_listing_pages(&t, out, &cs, NULL, &err), "%s", err.message);
+    cr_assert(site_write_panel_page(&t, out, panel, NULL, &err), "%s", err.message);
+    cJSON_Delete(panel);
+    cJSON_Delete(pc);
+    expect_same_tree("whole", "small");
+    site_templates_free(&t);
+    cJSON_Delete(whole);
+    for (size_t i = 0; i < n; i++)
+        free(texts[i]);
+    free(texts);
+    cJSON_Delete(cal);
+    db_models_free(models, n);
+}
+
+Test(build, nothing_changed_writes_nothing, .init = setup, .fini = teardown)
+{
+    free(build("s", "-j 2"));
+    char path[256];
+    struct stat a, b;
+    snprintf(path, sizeof path, "%s/s/manifest.json", dir);
+    cr_assert_eq(stat(path, &a), 0);
+    char *o = build("s", "-j 2");
+    cr_expect(strstr(o, "reused unchanged") && strstr(o, "up to date"), "%s", o);
+    free(o);
+    cr_assert_eq(stat(path, &b), 0);
+    cr_expect_eq(a.st_ino, b.st_ino, "the site was rewritten");
+    cr_expect_eq(a.st_mtime, b.st_mtime);
+}
+
+Test(build, a_damaged_site_is_restored_to_what_a_fresh_build_makes, .init = setup, .fini = teardown)
+{
+    free(build("s", "-j 2"));
+    free(build("fresh", "-j 1"));
+    cr_assert_eq(sh("rm %s/s/models/EleutherAI--pythia-70m/card.md && echo x > %s/s/stray.txt && "
+                    "rm %s/s/compare/X-2.html && echo changed >> %s/s/models/acme--gpt2/card.json",
+                    dir, dir, dir, dir),
+                 0);
+    char *o = build("s", "-j 2");
+    cr_expect(strstr(o, "up to date") == NULL, "%s", o);
+    free(o);
+    /* the appended card.json has another size: that card is rebuilt too */
+    expect_same_tree("s", "fresh");
+    char args[256];
+    snprintf(args, sizeof args, "verify %s/s", dir);
+    run_result r = run_tafcard(args);
+    cr_expect_eq(r.status, 0, "%s", r.out);
+    run_free(&r);
+}
+
+Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init = setup,
+     .fini = teardown)
+{
+    free(build("s", "-j 2"));
+    struct stat before, after;
+    char path[256];
+    snprintf(path, sizeof path, "%s/s/models/acme--gpt2/card.json", dir);
+    cr_assert_eq(stat(path, &before), 0);
+    cr_assert_eq(sh("sed -i 's/\"T_train\":[[:space:]]*2048/\"T_train\":\t4096/' "
+                    "%s/presets/EleutherAI--pythia-70m.json",
+                    dir),
+                 0);
+    char p[128];
+    snprintf(p, sizeof p, "%s/presets", dir);
+    ingest(p);
+    char *o = build("s", "-j 2");
+    /* three models: the changed one is rebuilt, the other two reused */
+    cr_expect(strstr(o, "(2 reused unchanged)") != NULL, "%s", o);
+    free(o);
+    free(build("fresh", "-j 2"));
+    expect_same_tree("s", "fresh");
+    /* a reused card's files are hard links to the previous build's */
+    cr_assert_eq(stat(path, &after), 0);
+    cr_expect_eq(before.st_ino, after.st_ino, "the reused card.json was copied, not linked");
+}
+
+Test(build, changed_templates_rebuild_every_card, .init = setup, .fini = teardown)
+{
+    free(build("s", "-j 2"));
+    cr_assert_eq(sh("sed -i 's|</body>|<!-- changed --></body>|' %s/templates/card.xhtml", dir), 0);
+    char *o = build("s", "-j 2");
+    cr_expect(strstr(o, "(0 reused unchanged)") != NULL, "%s", o);
+    free(o);
+    free(build("fresh", "-j 2"));
+    expect_same_tree("s", "fresh");
+}

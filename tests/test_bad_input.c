@@ -615,8 +615,7 @@ Test(bad_input, table_has_at_least_40_rows)
             cr_expect_str_neq(ROWS[i].name, ROWS[k].name, "row name used twice");
 }
 
-Test(bad_input, every_row_fails_cleanly_and_changes_nothing, .init = setup, .fini = teardown,
-     .timeout = 600)
+Test(bad_input, every_row_fails_cleanly_and_changes_nothing, .init = setup, .fini = teardown)
 {
     for (size_t i = 0; i < N_ROWS; i++)
         run_row(&ROWS[i]);

@@ -342,8 +342,7 @@ Test(faults, disk_full_on_a_real_small_tmpfs, .init = setup, .fini = teardown)
 
 /* Another process holds BEGIN EXCLUSIVE: tafcard waits its busy timeout
  * (5 s), then gives up with DB_BUSY. */
-Test(faults, database_locked_by_another_process, .init = setup, .fini = teardown,
-     .timeout = 60)
+Test(faults, database_locked_by_another_process, .init = setup, .fini = teardown)
 {
     char db_sha[TAF_SHA256_HEX_SIZE], site_sha[TAF_SHA256_HEX_SIZE], now[TAF_SHA256_HEX_SIZE];
     file_sha(db, db_sha);

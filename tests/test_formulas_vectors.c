@@ -110,7 +110,7 @@ static int raw_line_count(void)
     return lines;
 }
 
-Test(formula_vectors, every_line_is_checked_and_passes, .timeout = 300)
+Test(formula_vectors, every_line_is_checked_and_passes)
 {
     int failed = 0;
     int checked = run_vectors(NULL, &failed);

@@ -56,7 +56,7 @@ static void expect_clean(const char *name, int rc)
     cr_expect_eq(rc, 0, "%s: memcheck exit %d (report above)", name, rc);
 }
 
-Test(memcheck, small_end_to_end_run_is_clean, .init = setup, .fini = teardown, .timeout = 900)
+Test(memcheck, small_end_to_end_run_is_clean, .init = setup, .fini = teardown)
 {
     const char *bin = getenv("TAFCARD_BIN");
     const char *data = getenv("TAF_TEST_DATA");

@@ -1,13 +1,7 @@
-/* A zlib stream of PNG scanlines (filter type 0, 8-bit RGB) made for charts.
- *
- * Charts are mostly flat colour: long runs of one pixel and rows that repeat
- * the row above. A general LZ77 search (zlib) spends its time hashing those;
- * this encoder looks only for the two matches that matter — "same pixel as
- * the one to the left" (distance 3) and "same pixels as the row above"
- * (distance = scanline length) — and codes the tokens with dynamic Huffman
- * tables per block. About 3× faster than zlib level 1 on our charts, with
- * files of similar size; the stream is plain RFC 1950/1951, decoded by any
- * PNG reader. Deterministic: the bytes depend only on the pixels. */
+/* The zlib stream of a chart's PNG scanlines (filter type 0, 8-bit RGB),
+ * made with zlib (level 1, Z_RLE): charts are mostly flat colour, where
+ * run-length matching is fast and small. Deterministic: the bytes depend
+ * only on the pixels. */
 #ifndef TAF_RENDER_PNGZ_H
 #define TAF_RENDER_PNGZ_H
 

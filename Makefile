@@ -262,8 +262,8 @@ fault-test:
 # ---- misc -----------------------------------------------------------------
 # Benchmarks (issue 10): bench/run.sh measures the engine, D_f, the panel
 # site, synthetic scale (bench/gen-configs), no-op and one-preset rebuilds
-# and -j 1 vs -j 2, and writes bench/results.md. Knobs: BENCH_RUNS (5),
-# BENCH_SCALE ("100 1000 10000"), BENCH_BUDGET (seconds, 540), PANEL_DIR.
+# and -j 1 vs -j 2, and writes bench/results.md. Knobs: BENCH_RUNS (3),
+# BENCH_SCALE ("100 1000 10000"), BENCH_BUDGET (seconds, 480), PANEL_DIR.
 BENCH_BUILD := $(BUILD)/bench
 BENCH_TOOLS := $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat $(BENCH_BUILD)/bench_df
 

@@ -6,9 +6,10 @@
 #   PANEL_DIR        the measurement panel (measurement 3 needs it; without
 #                    it the "panel" site is built from presets/ alone)
 #   BENCH_OUT        results file (default bench/results.md)
-#   BENCH_RUNS       runs per figure (default 5; medians)
+#   BENCH_RUNS       runs per figure (default 3; medians)
 #   BENCH_SCALE      synthetic sizes (default "100 1000 10000")
-#   BENCH_BUDGET     seconds the whole run may take (default 540): a size
+#   BENCH_BUDGET     seconds the whole run may take (default 480, so that a
+#                    clean clone builds and benches in under 10 minutes): a size
 #                    whose projected build time does not fit is skipped and
 #                    results.md says so
 #   BENCH_VECTORS    recipe vectors (default ../shared/vectors/recipes.jsonl,
@@ -20,8 +21,8 @@ export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1700000000}"
 
 : "${TAFCARD:=build/tafcard}" "${BENCH_GEN:=build/bench/gen-configs}"
 : "${BENCH_DF:=build/bench/bench_df}" "${BENCH_RUNSTAT:=build/bench/runstat}"
-: "${BENCH_OUT:=bench/results.md}" "${BENCH_RUNS:=5}" "${BENCH_SCALE:=100 1000 10000}"
-: "${BENCH_BUDGET:=540}" "${MAKE:=make}" "${PANEL_DIR:=}"
+: "${BENCH_OUT:=bench/results.md}" "${BENCH_RUNS:=3}" "${BENCH_SCALE:=100 1000 10000}"
+: "${BENCH_BUDGET:=480}" "${MAKE:=make}" "${PANEL_DIR:=}"
 if [ -z "${BENCH_VECTORS:-}" ]; then
     if [ -f ../shared/vectors/recipes.jsonl ]; then BENCH_VECTORS=../shared/vectors/recipes.jsonl
     else BENCH_VECTORS=tests/vectors/recipes.jsonl; fi
@@ -42,7 +43,7 @@ median() {
 # max FILE COLUMN
 maxof() { awk -v c="$2" 'NR==1 || $c > m {m=$c} END {print m+0}' "$1"; }
 # calc EXPR (awk arithmetic)
-calc() { awk "BEGIN { printf \"%s\", $1 }"; }
+calc() { awk "BEGIN { printf \"%s\", ($1) }"; }
 fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
 # timing KEY FILE...: median of "timing KEY VALUE" lines over the files
 timing() {
@@ -149,8 +150,9 @@ say "4/6 synthetic scale: N = $BENCH_SCALE"
 PREV_PER_CARD=""
 for N in $BENCH_SCALE; do
     if [ -n "$PREV_PER_CARD" ]; then
-        # full build with a margin, plus ingest, no-op rebuilds and clean-up
-        PROJ=$(calc "$PREV_PER_CARD * $N * 1.3 + $N * 0.002 + 10")
+        # full build with a margin for other load, plus ingest (~1.3 ms a
+        # model), no-op rebuilds, du and clean-up
+        PROJ=$(calc "$PREV_PER_CARD * $N * 1.4 + $N * 0.005 + 10")
         LEFT=$(( BENCH_BUDGET - $(elapsed) ))
         if [ "$(calc "$PROJ > $LEFT ? 1 : 0")" = 1 ]; then
             say "   N = $N skipped: projected $(fmt "$PROJ" %.0f) s, $LEFT s left of the budget"
@@ -254,9 +256,11 @@ echo "  (cairo's SVG surface prints every coordinate and glyph outline with prin
 echo "  then the canonicaliser re-parses ~110 KB per chart), the rasterising for the"
 echo "  PNGs, the one-page PDF and the card JSON (70 % of it number formatting,"
 echo "  shortest round-trip doubles via %.17g + strtod) — see the table below."
-echo "- Peak RSS: cards are streamed (a worker keeps a ~4 KB summary text per card);"
-echo "  what still grows with N is that summary and the index and compare pages, each"
-echo "  one document listing every model while it is rendered."
+echo "- Peak RSS: cards are streamed; per model the build keeps ~10 KB (the summary"
+echo "  text the listing pages are made from, the output-file log for the manifest, the"
+echo "  model row), and the index and compare pages — one libxml2 document each,"
+echo "  listing every model — add ~18 KB per model while one is rendered. Flat memory"
+echo "  would need those pages written row by row (or split into pages of K models)."
 echo "- -j 2 speedups and wall times need an idle machine: with other jobs on the"
 echo "  second core the -j 2 figures approach -j 1."
 echo
@@ -267,7 +271,7 @@ echo "|---|---|"
 for kv in "card_load (SQLite):$BK_LOAD" "card JSON (recipes, fits, series):$BK_JSON" \
           "card page, card.json, card.md:$BK_PAGE" "charts: SVG (cairo + canonicaliser):$BK_SVG" \
           "charts: PNG drawing (cairo raster):$BK_DRAW" "charts: PNG encoding:$BK_ENC" \
-          "charts: file writes:$BK_WRITE" "card.pdf:$BK_PDF" "summary kept for the pages:$BK_SUM"; do
+          "file writes with their SHA-256 (manifest):$BK_WRITE" "card.pdf:$BK_PDF" "summary kept for the pages:$BK_SUM"; do
     name=${kv%:*}; v=${kv##*:}
     echo "| $name | $(fmt "$(calc "1000 * $v / $NCARDS")" %.2f) |"
 done

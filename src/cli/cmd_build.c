@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -693,6 +696,11 @@ static int build_main(int argc, char **argv)
         }
         WALL(w_cards);
         rss_cards = peak_rss_kb();
+#ifdef __GLIBC__
+        /* the workers' arenas still hold their last cards' buffers (charts,
+         * rasters); give them back before the pages need memory */
+        malloc_trim(0);
+#endif
         if (ok && !pkey[0])
             pages_key(&j, calibration, note, pkey);
         pages_same = ok && old.has_inputs && strcmp(pkey, old.pages_key) == 0;

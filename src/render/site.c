@@ -850,6 +850,30 @@ static bool walk_fast(const char *root, const char *rel, char ***list, size_t *n
     return ok;
 }
 
+/* A JSON string as cJSON prints it (", \\, control characters escaped;
+ * UTF-8 as is). */
+static void json_put_string(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 32)
+                fprintf(f, "\\u%04x", *p);
+            else
+                putc(*p, f);
+        }
+    }
+    putc('"', f);
+}
+
 bool site_write_manifest_logged(const char *out, render_outlog *const *logs, size_t n_logs,
                                 cJSON *inputs, taf_err *err)
 {
@@ -875,10 +899,19 @@ bool site_write_manifest_logged(const char *out, render_outlog *const *logs, siz
         return false;
     }
     qsort(files, n, sizeof *files, cmp_str);
-    cJSON *m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "generator", "tafcard " TAFCARD_VERSION);
-    cJSON *arr = cJSON_AddArrayToObject(m, "files");
-    bool ok = true;
+    /* streamed, in cJSON_Print's layout (the same bytes as before): a
+     * manifest of 150,000 files is never a tree in memory */
+    char mpath[1200];
+    snprintf(mpath, sizeof mpath, "%s/manifest.json", out);
+    FILE *f = fopen(mpath, "wb");
+    if (!f) {
+        free(refs);
+        free_list(files, n);
+        return taf_fail(err, "CANNOT_WRITE", "check the output directory", "cannot create %s: %s",
+                        mpath, strerror(errno));
+    }
+    fputs("{\n\t\"generator\":\t\"tafcard " TAFCARD_VERSION "\",\n\t\"files\":\t[", f);
+    bool ok = true, first = true;
     size_t r = 0;
     for (size_t i = 0; i < n && ok; i++) {
         if (strcmp(files[i], "manifest.json") == 0)
@@ -898,28 +931,38 @@ bool site_write_manifest_logged(const char *out, render_outlog *const *logs, siz
             char path[2800];
             snprintf(path, sizeof path, "%s/%s", out, files[i]);
             ok = taf_sha256_file(path, hex, &size, err);
+            if (!ok)
+                break;
         }
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "path", files[i]);
-        cJSON_AddStringToObject(e, "sha256", hex);
-        cJSON_AddItemToObject(e, "size", jint(size));
-        cJSON_AddItemToArray(arr, e);
+        fputs(first ? "{\n\t\t\t\"path\":\t" : ", {\n\t\t\t\"path\":\t", f);
+        json_put_string(f, files[i]);
+        fprintf(f, ",\n\t\t\t\"sha256\":\t\"%s\",\n\t\t\t\"size\":\t%lld\n\t\t}", hex, size);
+        first = false;
     }
     free(refs);
     free_list(files, n);
-    if (ok && inputs)
-        cJSON_AddItemReferenceToObject(m, "build_inputs", inputs);
-    if (ok) {
-        char *text = cJSON_Print(m);
-        char path[1200];
-        snprintf(path, sizeof path, "%s/manifest.json", out);
-        size_t len = strlen(text);
-        text = realloc(text, len + 2);
-        text[len] = '\n';
-        ok = site_write_file(path, text, len + 1, err);
+    fputs("]", f);
+    if (ok && inputs) {
+        /* {"build_inputs": …} printed by cJSON, without its outer braces */
+        cJSON *wrap = cJSON_CreateObject();
+        cJSON_AddItemReferenceToObject(wrap, "build_inputs", inputs);
+        char *text = cJSON_Print(wrap);
+        cJSON_Delete(wrap);
+        size_t len = text ? strlen(text) : 0;
+        ok = len >= 4;
+        if (ok) {
+            fputs(",\n", f);
+            fwrite(text + 2, 1, len - 4, f); /* drop "{\n" and "\n}" */
+        }
         free(text);
     }
-    cJSON_Delete(m);
+    fputs("\n}\n", f);
+    bool werr = ferror(f) != 0;
+    if (fclose(f) != 0 || werr) {
+        if (ok)
+            taf_fail(err, "CANNOT_WRITE", "is the disk full?", "error writing %s", mpath);
+        ok = false;
+    }
     return ok;
 }
 

@@ -248,9 +248,9 @@ fi
 echo
 echo "## Notes"
 echo
-echo "- PNG: our own encoder (src/render/pngz.c: filter 0, run / row-above / hashed"
-echo "  matches, dynamic Huffman) on cairo's pixels, instead of cairo's libpng writer"
-echo "  at zlib level 6: same pixels, files about the same size, ~8× faster."
+echo "- PNG: cairo's pixels as filter-0 RGB scanlines deflated by zlib at level 1"
+echo "  (src/render/pngz.c), instead of cairo's libpng writer at level 6 with adaptive"
+echo "  filters: same pixels, files about the same size, several times faster."
 echo "- Everything except PNG encoding stays well above 5 ms a card: the six SVGs"
 echo "  (cairo's SVG surface prints every coordinate and glyph outline with printf,"
 echo "  then the canonicaliser re-parses ~110 KB per chart), the rasterising for the"

@@ -24,6 +24,8 @@
 
 #include <cairo.h>
 #include <criterion/criterion.h>
+
+#include "support/tmpdir.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -194,42 +196,6 @@ static cJSON *make_card(const model_def *md)
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static char *tmpdir(void)
-{
-    char *d = strdup("/tmp/tafcharts.XXXXXX");
-    cr_assert(mkdtemp(d) != NULL);
-    return d;
-}
-
-static void rmtree(const char *d)
-{
-    DIR *dir = opendir(d);
-    if (dir) {
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char p[1024];
-                snprintf(p, sizeof p, "%s/%s", d, e->d_name);
-                unlink(p);
-            }
-        }
-        closedir(dir);
-    }
-    rmdir(d);
-}
-
-static int count_entries(const char *d)
-{
-    int n = 0;
-    DIR *dir = opendir(d);
-    struct dirent *e;
-    while (dir && (e = readdir(dir)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    if (dir)
-        closedir(dir);
-    return n;
-}
 
 static bool exists(const char *path)
 {
@@ -302,12 +268,12 @@ Test(charts, every_listed_chart_renders_for_a_panel_model)
         cr_assert(e, "card lists %s", all[i]);
         cr_expect_null(entry_str(e, "missing"), "%s: %s", all[i], entry_str(e, "missing"));
     }
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_card(card, dir, &err), "%s: %s", err.code, err.message);
     cr_expect_eq(check_listed_files(list, dir), 6);
-    cr_expect_eq(count_entries(dir), 12, "exactly one SVG and one PNG per chart");
-    rmtree(dir);
+    cr_expect_eq(test_count_entries(dir), 12, "exactly one SVG and one PNG per chart");
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -321,13 +287,13 @@ Test(charts, model_without_measurements_or_rope_renders_only_what_it_has)
     cr_expect_not_null(entry_str(find_chart(list, "horizon"), "missing"));
     cr_expect_not_null(entry_str(find_chart(list, "layerwise"), "missing"));
     cr_expect_null(entry_str(find_chart(list, "memory"), "missing"));
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_card(card, dir, &err), "%s: %s", err.code, err.message);
     int present = check_listed_files(list, dir);
     cr_expect(present >= 1, "at least the memory chart");
-    cr_expect_eq(count_entries(dir), 2 * present);
-    rmtree(dir);
+    cr_expect_eq(test_count_entries(dir), 2 * present);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -335,7 +301,7 @@ Test(charts, model_without_measurements_or_rope_renders_only_what_it_has)
 Test(charts, missing_chart_is_an_error_not_an_empty_axis)
 {
     cJSON *card = make_card(&GPT2);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     char path[1024];
     snprintf(path, sizeof path, "%s/phase.svg", dir);
     taf_err err = {0};
@@ -345,8 +311,8 @@ Test(charts, missing_chart_is_an_error_not_an_empty_axis)
     cr_expect_not(exists(path));
     cr_expect_not(charts_render_one(card, "pie", path, &err));
     cr_expect_str_eq(err.code, "chart-kind");
-    cr_expect_eq(count_entries(dir), 0);
-    rmtree(dir);
+    cr_expect_eq(test_count_entries(dir), 0);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -354,7 +320,7 @@ Test(charts, missing_chart_is_an_error_not_an_empty_axis)
 Test(charts, render_one_picks_the_format_from_the_extension)
 {
     cJSON *card = make_card(&LLAMA);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     const char *ext[] = {"svg", "png", "pdf"};
     const char *magic[] = {"<?xml", "\x89PNG", "%PDF"};
     for (int i = 0; i < 3; i++) {
@@ -372,7 +338,7 @@ Test(charts, render_one_picks_the_format_from_the_extension)
     taf_err err = {0};
     cr_expect_not(charts_render_one(card, "phase", bad, &err));
     cr_expect_str_eq(err.code, "render-format");
-    rmtree(dir);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -383,7 +349,7 @@ Test(charts, rendering_twice_gives_identical_svg_png_and_pdf)
     const model_def *models[2] = {&LLAMA, &GPT2};
     for (int m = 0; m < 2; m++) {
         cJSON *card = make_card(models[m]);
-        char *a = tmpdir(), *b = tmpdir();
+        char *a = test_tmpdir("tafcharts"), *b = test_tmpdir("tafcharts");
         taf_err err = {0};
         cr_assert(charts_render_card(card, a, &err), "%s", err.message);
         cr_assert(charts_render_card(card, b, &err), "%s", err.message);
@@ -405,8 +371,8 @@ Test(charts, rendering_twice_gives_identical_svg_png_and_pdf)
         }
         closedir(dir);
         cr_expect(n >= 3);
-        rmtree(a);
-        rmtree(b);
+        test_rmtree(a);
+        test_rmtree(b);
         free(a);
         free(b);
         cJSON_Delete(card);
@@ -416,7 +382,7 @@ Test(charts, rendering_twice_gives_identical_svg_png_and_pdf)
 Test(charts, every_svg_parses_and_has_a_title_and_a_description)
 {
     cJSON *card = make_card(&LLAMA);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_card(card, dir, &err), "%s", err.message);
     for (const cJSON *e = cJSON_GetObjectItem(card, "charts")->child; e; e = e->next) {
@@ -443,7 +409,7 @@ Test(charts, every_svg_parses_and_has_a_title_and_a_description)
         cr_expect(desc, "%s has a one-sentence <desc>", path);
         xmlFreeDoc(doc);
     }
-    rmtree(dir);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -451,7 +417,7 @@ Test(charts, every_svg_parses_and_has_a_title_and_a_description)
 Test(charts, png_is_twice_the_nominal_size)
 {
     cJSON *card = make_card(&LLAMA);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_card(card, dir, &err), "%s", err.message);
     for (const cJSON *e = cJSON_GetObjectItem(card, "charts")->child; e; e = e->next) {
@@ -469,7 +435,7 @@ Test(charts, png_is_twice_the_nominal_size)
         cr_expect(w >= 600, "%s is at least 600 px wide", kind);
         cairo_surface_destroy(s);
     }
-    rmtree(dir);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -489,7 +455,7 @@ Test(charts, pdf_card_is_one_page_and_identical_with_source_date_epoch)
     const model_def *models[2] = {&LLAMA, &GPT2};
     for (int m = 0; m < 2; m++) {
         cJSON *card = make_card(models[m]);
-        char *dir = tmpdir();
+        char *dir = test_tmpdir("tafcharts");
         char a[1024], b[1024];
         snprintf(a, sizeof a, "%s/a.pdf", dir);
         snprintf(b, sizeof b, "%s/b.pdf", dir);
@@ -508,7 +474,7 @@ Test(charts, pdf_card_is_one_page_and_identical_with_source_date_epoch)
         cr_assert(charts_render_card_pdf(card, b, &err), "%s", err.message);
         cr_expect_not(same_file(a, b), "the epoch reaches the PDF");
         setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-        rmtree(dir);
+        test_rmtree(dir);
         free(dir);
         cJSON_Delete(card);
     }
@@ -531,14 +497,14 @@ Test(charts, listed_chart_without_data_fails_loudly)
 {
     cJSON *card = make_card(&LLAMA);
     cJSON_DeleteItemFromObject(cJSON_GetObjectItem(card, "series"), "memory");
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     char path[1024];
     snprintf(path, sizeof path, "%s/memory.svg", dir);
     taf_err err = {0};
     cr_expect_not(charts_render_one(card, "memory", path, &err));
     cr_expect_str_eq(err.code, "chart-data");
-    cr_expect_eq(count_entries(dir), 0);
-    rmtree(dir);
+    cr_expect_eq(test_count_entries(dir), 0);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }
@@ -558,7 +524,7 @@ Test(charts, panel_charts_render_and_register_themselves)
     const model_def *defs[] = {&PYTHIA, &QWEN, &LLAMA, &GPT2};
     cJSON *cards = panel_cards(defs, 4);
     cJSON *panel = panel_build(cards, NULL);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_panel(panel, cards, dir, &err), "%s: %s", err.code, err.message);
     const cJSON *list = cJSON_GetObjectItem(panel, "charts");
@@ -573,8 +539,8 @@ Test(charts, panel_charts_render_and_register_themselves)
         cr_expect_not_null(entry_str(e, "title"));
     }
     cr_expect_eq(check_listed_files(list, dir), 5);
-    cr_expect_eq(count_entries(dir), 10, "an SVG and a PNG per panel chart");
-    rmtree(dir);
+    cr_expect_eq(test_count_entries(dir), 10, "an SVG and a PNG per panel chart");
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(panel);
     cJSON_Delete(cards);
@@ -585,7 +551,7 @@ Test(charts, panel_without_measurements_lists_reasons_and_writes_nothing_for_the
     const model_def *defs[] = {&GPT2};
     cJSON *cards = panel_cards(defs, 1);
     cJSON *panel = panel_build(cards, NULL);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_panel(panel, cards, dir, &err), "%s: %s", err.code, err.message);
     const cJSON *list = cJSON_GetObjectItem(panel, "charts");
@@ -593,8 +559,8 @@ Test(charts, panel_without_measurements_lists_reasons_and_writes_nothing_for_the
     for (int i = 0; i < 4; i++)
         cr_expect_not_null(entry_str(find_chart(list, gone[i]), "missing"), "%s should be missing", gone[i]);
     int present = check_listed_files(list, dir);
-    cr_expect_eq(count_entries(dir), 2 * present);
-    rmtree(dir);
+    cr_expect_eq(test_count_entries(dir), 2 * present);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(panel);
     cJSON_Delete(cards);
@@ -605,7 +571,7 @@ Test(charts, panel_charts_are_byte_identical_across_runs)
     const model_def *defs[] = {&PYTHIA, &QWEN, &LLAMA};
     cJSON *cards = panel_cards(defs, 3);
     cJSON *p1 = panel_build(cards, NULL), *p2 = panel_build(cards, NULL);
-    char *a = tmpdir(), *b = tmpdir();
+    char *a = test_tmpdir("tafcharts"), *b = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_panel(p1, cards, a, &err), "%s", err.message);
     cr_assert(charts_render_panel(p2, cards, b, &err), "%s", err.message);
@@ -620,8 +586,8 @@ Test(charts, panel_charts_are_byte_identical_across_runs)
             cr_expect(same_file(pa, pb), "%s differs", f);
         }
     }
-    rmtree(a);
-    rmtree(b);
+    test_rmtree(a);
+    test_rmtree(b);
     free(a);
     free(b);
     cJSON_Delete(p1);
@@ -654,14 +620,14 @@ Test(charts, imprint_regression_renders_when_the_refit_carries_its_points)
     cJSON *s = cJSON_Parse("{\"x\": [0.5, 1.0, 1.8, 2.7], \"y\": [0.05, -0.1, -0.2, -0.41],"
                            " \"fit_x\": [0.5, 2.7], \"fit_y\": [0.04, -0.38]}");
     cJSON_AddItemToObject(row, "series", s);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     taf_err err = {0};
     cr_assert(charts_render_panel(panel, cards, dir, &err), "%s: %s", err.code, err.message);
     const cJSON *e = find_chart(cJSON_GetObjectItem(panel, "charts"), "imprint_regression");
     cr_assert(e);
     cr_expect_null(entry_str(e, "missing"));
     cr_expect_eq(check_listed_files(cJSON_GetObjectItem(panel, "charts"), dir), 5);
-    rmtree(dir);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(panel);
     cJSON_Delete(cards);
@@ -682,7 +648,7 @@ Test(charts, locale_does_not_reach_the_output)
     char name[64];
     snprintf(name, sizeof name, "%s", got);
     cJSON *card = make_card(&LLAMA);
-    char *dir = tmpdir();
+    char *dir = test_tmpdir("tafcharts");
     char a[1024], b[1024];
     snprintf(a, sizeof a, "%s/c.pdf", dir);
     snprintf(b, sizeof b, "%s/de.pdf", dir);
@@ -693,7 +659,7 @@ Test(charts, locale_does_not_reach_the_output)
     cr_assert(charts_render_card_pdf(card, b, &err), "%s", err.message);
     setlocale(LC_ALL, "C");
     cr_expect(same_file(a, b), "the PDF card differs under %s", name);
-    rmtree(dir);
+    test_rmtree(dir);
     free(dir);
     cJSON_Delete(card);
 }

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+
+#include "support/tmpdir.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -196,42 +198,6 @@ static bool same_bytes(const char *a, size_t la, const char *b, size_t lb)
     return la == lb && memcmp(a, b, la) == 0;
 }
 
-static char *tmpdir(void)
-{
-    char *d = strdup("/tmp/tafplot.XXXXXX");
-    cr_assert(mkdtemp(d) != NULL);
-    return d;
-}
-
-static void rmtree(const char *d)
-{
-    DIR *dir = opendir(d);
-    if (dir) {
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char p[1024];
-                snprintf(p, sizeof p, "%s/%s", d, e->d_name);
-                unlink(p);
-            }
-        }
-        closedir(dir);
-    }
-    rmdir(d);
-}
-
-static int count_entries(const char *d)
-{
-    int n = 0;
-    DIR *dir = opendir(d);
-    struct dirent *e;
-    while (dir && (e = readdir(dir)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    if (dir)
-        closedir(dir);
-    return n;
-}
 
 static const char *label_of(const plot_ticks *t, double v)
 {
@@ -546,11 +512,11 @@ static bool german_locale(char **locdir)
     for (size_t i = 0; i < 3; i++)
         if (setlocale(LC_ALL, names[i]))
             return true;
-    char *d = tmpdir();
+    char *d = test_tmpdir("tafplot");
     char cmd[512];
     snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 '%s/de_DE.UTF-8' >/dev/null 2>&1", d);
     if (system(cmd) != 0) {
-        rmtree(d);
+        test_rmtree(d);
         free(d);
         return false;
     }
@@ -607,7 +573,7 @@ static unsigned be32(const unsigned char *p)
 
 Test(plot, png_is_twice_the_nominal_size)
 {
-    char *d = tmpdir();
+    char *d = test_tmpdir("tafplot");
     char path[256];
     snprintf(path, sizeof path, "%s/bars.png", d);
     plot_figure *f = demo_bars(); /* 600 x 300 */
@@ -630,7 +596,7 @@ Test(plot, png_is_twice_the_nominal_size)
     cairo_surface_destroy(s);
     free(data);
     plot_free(f);
-    rmtree(d);
+    test_rmtree(d);
     free(d);
 }
 
@@ -823,7 +789,7 @@ static bool failing_draw(cairo_t *cr, void *user, taf_err *err)
 
 Test(plot, a_failed_render_leaves_the_old_file_and_no_temp_files)
 {
-    char *d = tmpdir();
+    char *d = test_tmpdir("tafplot");
     char path[256];
     snprintf(path, sizeof path, "%s/chart.svg", d);
     FILE *fp = fopen(path, "w");
@@ -839,7 +805,7 @@ Test(plot, a_failed_render_leaves_the_old_file_and_no_temp_files)
     cr_assert(render_read_file(path, &data, &n, &err));
     cr_expect_str_eq(data, "old");
     free(data);
-    cr_expect_eq(count_entries(d), 1);
+    cr_expect_eq(test_count_entries(d), 1);
     char bad[300];
     snprintf(bad, sizeof bad, "%s/missing-dir/chart.svg", d);
     plot_figure *f = demo_bars();
@@ -852,9 +818,9 @@ Test(plot, a_failed_render_leaves_the_old_file_and_no_temp_files)
     struct stat st;
     cr_assert(stat(path, &st) == 0);
     cr_expect_eq(st.st_mode & 0777, 0644);
-    cr_expect_eq(count_entries(d), 1);
+    cr_expect_eq(test_count_entries(d), 1);
     plot_free(f);
-    rmtree(d);
+    test_rmtree(d);
     free(d);
 }
 

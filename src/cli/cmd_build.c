@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "render/charts.h"
 #include "render/plot.h"
+#include "render/surface.h"
 #include "render/site.h"
 #include "util/fsutil.h"
 #include "util/sha256.h"
@@ -561,7 +562,7 @@ int cmd_build(int argc, char **argv)
     int rc = build_main(argc, argv);
     /* cairo's font caches and fontconfig's configuration, released so leak
      * checkers see a clean exit (as tafcard chart does) */
-    plot_shutdown();
+    render_shutdown();
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "render/charts.h"
 #include "render/plot.h"
+#include "render/surface.h"
 #include "store/db.h"
 
 static void help(void)
@@ -159,7 +160,7 @@ int cmd_chart(int argc, char **argv)
     xmlInitParser();
     bool ok = charts_render_one(card, kind, out, &err);
     cJSON_Delete(card);
-    plot_shutdown();
+    render_shutdown();
     if (!ok)
         return report(&err);
     return TAF_EXIT_OK;

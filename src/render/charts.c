@@ -16,6 +16,7 @@
 #include "render/binder.h"
 #include "render/plot.h"
 #include "render/surface.h"
+#include "render/svgw.h"
 #include "render/ticks.h"
 #include "util/jsonnum.h"
 #include "version.h"
@@ -411,7 +412,7 @@ static bool chart_phase(const chart_ctx *c, chart_doc *d, taf_err *err)
         ymax = gm + 0.1;
     plot_axis_y(f, c->compact ? "γ_{Padé}" : "γ_{Padé} (attention decay exponent)", PLOT_LINEAR, NAN, ymax);
 
-    tbuf b1, b2, b3;
+    tbuf b1, b2, b3, b4;
     char lab[400];
     plot_rgba neg = PLOT_RGB(0x80, 0x80, 0x80);
     neg.a = 0.14;
@@ -464,7 +465,7 @@ static bool chart_phase(const chart_ctx *c, chart_doc *d, taf_err *err)
              "over shaded Phase A, Hagedorn band, Phase B and negative-γ regions; at the training length %s "
              "γ is %s%s%s.",
              c->model_id, isfinite(theta) ? t_thousands(&b1, theta) : "n/a", t_fixed(&b2, Ttr, 0), t_fixed(&b3, gtr, 3),
-             isfinite(gm) ? ", the measured γ (text corpus) is " : "", isfinite(gm) ? t_fixed(&b1, gm, 3) : "");
+             isfinite(gm) ? ", the measured γ (text corpus) is " : "", isfinite(gm) ? t_fixed(&b4, gm, 3) : "");
     dvec_free(&T);
     dvec_free(&g);
     return true;
@@ -1071,10 +1072,10 @@ static bool draw_card_page(cairo_t *cr, void *user, taf_err *err)
             plot_rgba fill = class_fill(cls), ink = class_ink(cls);
             cairo_rectangle(cr, tx, ty, tw, TILE_H);
             cairo_set_source_rgb(cr, fill.r, fill.g, fill.b);
-            cairo_fill(cr);
+            ink_fill(cr);
             cairo_rectangle(cr, tx, ty, 3.5, TILE_H); /* class stripe */
             cairo_set_source_rgb(cr, ink.r, ink.g, ink.b);
-            cairo_fill(cr);
+            ink_fill(cr);
             const char *tid = jstr(t, "id") ? jstr(t, "id") : "";
             const char *var = jstr(t, "variant_label");
             const char *name = jstr(t, "name");
@@ -1117,7 +1118,7 @@ static bool draw_card_page(cairo_t *cr, void *user, taf_err *err)
             if (row % 2 == 0) {
                 cairo_rectangle(cr, kx - 3, ky - 9, colw + 6, KEY_ROW);
                 cairo_set_source_rgb(cr, 0.96, 0.96, 0.96);
-                cairo_fill(cr);
+                ink_fill(cr);
             }
             double vw = plot_text_fit(cr, val, kx + colw, ky, 8.5, true, PLOT_ALIGN_RIGHT, PLOT_INK, colw * 0.45);
             plot_text_fit(cr, jstr(r, "label") ? jstr(r, "label") : "", kx, ky, 8.5, false, PLOT_ALIGN_LEFT,
@@ -1133,7 +1134,7 @@ static bool draw_card_page(cairo_t *cr, void *user, taf_err *err)
         cairo_rectangle(cr, x0 + 0.5, cy + 8.5, cw - 1, 40);
         cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
         cairo_set_line_width(cr, 1);
-        cairo_stroke(cr);
+        ink_stroke(cr);
         plot_text_fit(cr, p->chart_missing[k], x0 + 10, cy + 32, 10, false, PLOT_ALIGN_LEFT, PLOT_INK_SOFT,
                       cw - 20);
     }
@@ -1150,7 +1151,7 @@ static bool draw_card_page(cairo_t *cr, void *user, taf_err *err)
     cairo_line_to(cr, x0 + cw, p->prov_y - 12);
     cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
     cairo_set_line_width(cr, 0.6);
-    cairo_stroke(cr);
+    ink_stroke(cr);
     plot_text_fit(cr, line, x0, p->prov_y, 8, false, PLOT_ALIGN_LEFT, PLOT_INK_SOFT, cw);
     return true;
 }
@@ -1162,10 +1163,10 @@ static bool draw_card(cairo_t *cr, void *user, taf_err *err)
     if (!draw_card_page(cr, p, err))
         return false;
     for (int k = 0; k < p->ncharts; k++) {
-        cairo_save(cr);
+        ink_save(cr);
         cairo_translate(cr, MARGIN, p->charts_y + k * p->chart_h);
         bool ok = draw_doc(cr, &p->charts[k], err);
-        cairo_restore(cr);
+        ink_restore(cr);
         if (!ok)
             return false;
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/svgw.h"
 #include "render/ticks.h"
 
 #define PLOT_PI 3.14159265358979323846
@@ -607,7 +608,7 @@ static double text_walk(cairo_t *cr, const char *m, double x, double y, double s
         cairo_text_extents(cr, buf, &te);
         if (draw) {
             cairo_move_to(cr, x + adv, y + dy);
-            cairo_show_text(cr, buf);
+            ink_show_text(cr, buf);
         }
         adv += te.x_advance;
     }
@@ -1485,26 +1486,26 @@ static void draw_marker(cairo_t *cr, const plot_style *st, double x, double y)
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
         cairo_set_line_width(cr, 2.0);
         set_rgba(cr, st->color);
-        cairo_stroke(cr);
+        ink_stroke(cr);
     } else if (st->marker_open) {
         cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
+        ink_fill_preserve(cr);
         cairo_set_line_width(cr, 1.6);
         set_rgba(cr, st->color);
-        cairo_stroke(cr);
+        ink_stroke(cr);
     } else {
         set_rgba(cr, st->color);
-        cairo_fill_preserve(cr);
+        ink_fill_preserve(cr);
         cairo_set_line_width(cr, 0.8);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-        cairo_stroke(cr);
+        ink_stroke(cr);
     }
 }
 
 static void clip_plot(const rctx *c)
 {
     cairo_rectangle(c->cr, c->px0, c->py0, c->px1 - c->px0, c->py1 - c->py0);
-    cairo_clip(c->cr);
+    ink_clip(c->cr);
 }
 
 static void draw_line_item(const rctx *c, const item *it)
@@ -1554,7 +1555,7 @@ static void draw_line_item(const rctx *c, const item *it)
     set_rgba(cr, it->st.color);
     cairo_set_line_width(cr, it->st.line_width);
     set_dash(cr, it->st.dash, it->st.line_width);
-    cairo_stroke(cr);
+    ink_stroke(cr);
 }
 
 static void draw_errbars(const rctx *c, const item *it)
@@ -1581,7 +1582,7 @@ static void draw_errbars(const rctx *c, const item *it)
         if (yhi >= c->py0)
             cairo_move_to(cr, x - cap, yhi), cairo_line_to(cr, x + cap, yhi);
     }
-    cairo_stroke(cr);
+    ink_stroke(cr);
 }
 
 static void draw_markers_item(const rctx *c, const item *it)
@@ -1623,7 +1624,7 @@ static void draw_grid(const rctx *c)
             cairo_line_to(cr, c->px1, y);
         }
     }
-    cairo_stroke(cr);
+    ink_stroke(cr);
 }
 
 static void draw_axes(const rctx *c)
@@ -1641,7 +1642,7 @@ static void draw_axes(const rctx *c)
     }
     cairo_move_to(cr, c->px0, yb);
     cairo_line_to(cr, c->px1, yb);
-    cairo_stroke(cr);
+    ink_stroke(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     for (int i = 0; i < c->ax[0].ticks.n; i++) {
         const plot_tick *t = &c->ax[0].ticks.t[i];
@@ -1661,7 +1662,7 @@ static void draw_axes(const rctx *c)
             cairo_line_to(cr, xb - (t->major ? TICK_LEN : TICK_LEN * 0.6), y);
         }
     }
-    cairo_stroke(cr);
+    ink_stroke(cr);
     for (int i = 0; i < c->ax[0].ticks.n; i++) {
         const plot_tick *t = &c->ax[0].ticks.t[i];
         double x = tick_px(c, 0, t->value);
@@ -1682,12 +1683,12 @@ static void draw_axes(const rctx *c)
         plot_text_fit(cr, f->ax[0].label, (c->px0 + c->px1) / 2, c->xlabel_y, FS_AXIS, false, PLOT_ALIGN_CENTER,
                       PLOT_INK, f->w - 2 * PAD);
     if (f->ax[1].label && !f->has_bars) {
-        cairo_save(cr);
+        ink_save(cr);
         cairo_translate(cr, c->ylabel_x, (c->py0 + c->py1) / 2);
         cairo_rotate(cr, -PLOT_PI / 2);
         plot_text_fit(cr, f->ax[1].label, 0, 0, FS_AXIS, false, PLOT_ALIGN_CENTER, PLOT_INK,
                       c->py1 - c->py0 + 20);
-        cairo_restore(cr);
+        ink_restore(cr);
     }
 }
 
@@ -1712,12 +1713,12 @@ static void draw_bars(const rctx *c)
             continue;
         }
         double xc = clampd(xv, c->px0, c->px1);
-        cairo_save(cr);
+        ink_save(cr);
         clip_plot(c);
         cairo_rectangle(cr, fmin(x0, xc), cy - th / 2, fabs(xc - x0), th);
         set_rgba(cr, f->bar_style.color);
-        cairo_fill(cr);
-        cairo_restore(cr);
+        ink_fill(cr);
+        ink_restore(cr);
         if (xv >= x0)
             plot_text(cr, f->bar_texts[i], xc + 4, cy + FS_LABEL * MIDLINE, FS_LABEL, false, PLOT_ALIGN_LEFT,
                       PLOT_INK);
@@ -1731,7 +1732,7 @@ static void draw_bars(const rctx *c)
     set_rgba(cr, PLOT_AXIS);
     cairo_move_to(cr, snap(x0), c->py0);
     cairo_line_to(cr, snap(x0), c->py1);
-    cairo_stroke(cr);
+    ink_stroke(cr);
 }
 
 static void draw_legend_sample(cairo_t *cr, const lentry *e, double x, double cy)
@@ -1742,7 +1743,7 @@ static void draw_legend_sample(cairo_t *cr, const lentry *e, double x, double cy
         set_rgba(cr, e->lst.color);
         cairo_set_line_width(cr, e->lst.line_width);
         set_dash(cr, e->lst.dash, e->lst.line_width);
-        cairo_stroke(cr);
+        ink_stroke(cr);
     }
     if (e->marker)
         draw_marker(cr, &e->mst, x + LG_SAMPLE / 2, cy);
@@ -1772,11 +1773,11 @@ static void draw_legend(const rctx *c)
     rect r = legend_corner(c, c->lg_pos);
     cairo_rectangle(cr, snap(r.x0), snap(r.y0), floor(r.x1 - r.x0), floor(r.y1 - r.y0));
     cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
-    cairo_fill_preserve(cr);
+    ink_fill_preserve(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_line_width(cr, 1.0);
     set_rgba(cr, PLOT_RGB(0xCC, 0xCC, 0xCC));
-    cairo_stroke(cr);
+    ink_stroke(cr);
     for (size_t i = 0; i < c->nle; i++) {
         double cy = r.y0 + LG_PAD + FS_LEGEND * 0.6 + i * LG_ROW;
         draw_legend_sample(cr, &c->le[i], r.x0 + LG_PAD, cy);
@@ -1797,7 +1798,7 @@ static void draw_labels(const rctx *c)
         if (halo) {
             cairo_rectangle(cr, l->r.x0, l->r.y0, l->r.x1 - l->r.x0, l->r.y1 - l->r.y0);
             cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
-            cairo_fill(cr);
+            ink_fill(cr);
         }
         plot_text(cr, l->text, l->x, l->y, FS_LABEL, false, l->align,
                   kind == IT_ANNOT ? PLOT_INK : PLOT_INK_SOFT);
@@ -1822,7 +1823,7 @@ static void draw_refs(const rctx *c)
         set_rgba(cr, it->st.color);
         cairo_set_line_width(cr, it->st.line_width);
         set_dash(cr, it->st.dash, it->st.line_width);
-        cairo_stroke(cr);
+        ink_stroke(cr);
     }
 }
 
@@ -1841,7 +1842,7 @@ static void draw_bands(const rctx *c)
             continue;
         }
         set_rgba(cr, it->fill);
-        cairo_fill(cr);
+        ink_fill(cr);
     }
 }
 
@@ -1859,7 +1860,7 @@ bool plot_render(const plot_figure *f, cairo_t *cr, double scale)
     memset(&c, 0, sizeof c);
     c.f = f;
     c.cr = cr;
-    cairo_save(cr);
+    ink_save(cr);
     cairo_scale(cr, scale, scale);
     plot_cairo_setup(cr);
     bool ok = resolve_axis(f, 0, &c.ax[0]) && resolve_axis(f, 1, &c.ax[1]);
@@ -1892,9 +1893,9 @@ bool plot_render(const plot_figure *f, cairo_t *cr, double scale)
     if (ok) {
         cairo_rectangle(cr, 0, 0, f->w, f->h);
         cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill(cr);
+        ink_fill(cr);
 
-        cairo_save(cr);
+        ink_save(cr);
         clip_plot(&c);
         draw_bands(&c);
         draw_grid(&c);
@@ -1905,7 +1906,7 @@ bool plot_render(const plot_figure *f, cairo_t *cr, double scale)
         for (size_t k = 0; k < f->n_items; k++)
             if (f->items[k].kind == IT_LINE)
                 draw_line_item(&c, &f->items[k]);
-        cairo_restore(cr);
+        ink_restore(cr);
 
         if (f->has_bars)
             draw_bars(&c);
@@ -1926,7 +1927,7 @@ bool plot_render(const plot_figure *f, cairo_t *cr, double scale)
                           f->w - 2 * PAD);
     }
     rctx_free(&c);
-    cairo_restore(cr);
+    ink_restore(cr);
     return ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS;
 }
 
@@ -1935,15 +1936,16 @@ bool plot_render_in(const plot_figure *f, cairo_t *cr, double x, double y, doubl
     if (!f || !cr || !(w > 0) || !(h > 0))
         return false;
     double s = fmin(w / f->w, h / f->h);
-    cairo_save(cr);
+    ink_save(cr);
     cairo_translate(cr, x + (w - f->w * s) / 2, y + (h - f->h * s) / 2);
     bool ok = plot_render(f, cr, s);
-    cairo_restore(cr);
+    ink_restore(cr);
     return ok;
 }
 
 void plot_shutdown(void)
 {
+    svgw_release_thread_cache();
     cairo_debug_reset_static_data();
     /* fontconfig (loaded by cairo for the toy font API) keeps its parsed
      * configuration for the life of the process. We do not link it

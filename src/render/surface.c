@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,10 @@
 #include <unistd.h>
 
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <zlib.h>
 
 #include "render/pngz.h"
-#include "render/svgcanon.h"
+#include "render/svgw.h"
 #include "util/sha256.h"
 
 /* ---- memory sink for cairo streams --------------------------------------- */
@@ -96,6 +96,76 @@ static bool png_encode(cairo_surface_t *s, membuf *out, taf_err *err)
     if (!ok)
         return taf_fail(err, "render-png", NULL, "PNG encoding failed (out of memory?)");
     return true;
+}
+
+/* ---- raster canvas -------------------------------------------------------- *
+ * A 1280×840 RGB24 canvas is 4.3 MB: a fresh one per chart is a fresh
+ * mmap whose pages fault in while cairo paints it white, which cost more
+ * than the drawing. Each thread keeps its largest canvas and draws every
+ * PNG on it (freed when the thread ends). */
+
+typedef struct {
+    unsigned char *pix;
+    size_t size;
+} canvas;
+
+static _Thread_local canvas *tls_canvas;
+static pthread_key_t canvas_key;
+static pthread_once_t canvas_once = PTHREAD_ONCE_INIT;
+
+static void canvas_free(void *p)
+{
+    canvas *c = p;
+    if (c)
+        free(c->pix);
+    free(c);
+    tls_canvas = NULL;
+}
+
+static void canvas_key_init(void)
+{
+    if (pthread_key_create(&canvas_key, canvas_free) != 0)
+        abort(); /* no keys left at start-up: nothing sensible to do */
+}
+
+void render_release_thread_canvas(void)
+{
+    if (!tls_canvas)
+        return;
+    pthread_setspecific(canvas_key, NULL);
+    canvas_free(tls_canvas);
+}
+
+void render_shutdown(void)
+{
+    render_release_thread_canvas();
+    plot_shutdown();
+}
+
+/* An RGB24 image surface of w × h on this thread's canvas. */
+static cairo_surface_t *canvas_surface(int w, int h)
+{
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+    if (stride <= 0)
+        return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h); /* cairo reports the error */
+    size_t need = (size_t)stride * (size_t)h;
+    pthread_once(&canvas_once, canvas_key_init);
+    if (!tls_canvas) {
+        tls_canvas = calloc(1, sizeof *tls_canvas);
+        if (!tls_canvas || pthread_setspecific(canvas_key, tls_canvas) != 0) {
+            free(tls_canvas);
+            tls_canvas = NULL;
+            return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+        }
+    }
+    if (tls_canvas->size < need) {
+        unsigned char *p = realloc(tls_canvas->pix, need);
+        if (!p)
+            return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+        tls_canvas->pix = p;
+        tls_canvas->size = need;
+    }
+    return cairo_image_surface_create_for_data(tls_canvas->pix, CAIRO_FORMAT_RGB24, w, h, stride);
 }
 
 /* ---- time accounting ------------------------------------------------------- */
@@ -437,15 +507,15 @@ static bool render_to_buffer_in(render_format fmt, double width, double height,
     membuf m = {0};
     switch (fmt) {
     case RENDER_SVG: {
-        cairo_surface_t *s = cairo_svg_surface_create_for_stream(membuf_write, &m, width, height);
-        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
-        if (!draw_on(s, 1.0, draw, user, NULL, err)) {
-            free(m.p);
+        svgw_opts so = {opts ? opts->title : NULL, opts ? opts->desc : NULL, opts ? opts->id_prefix : NULL};
+        svgw *w = svgw_new(width, height, &so, err);
+        if (!w)
             return false;
-        }
-        svg_canon_opts co = {opts ? opts->title : NULL, opts ? opts->desc : NULL, opts ? opts->id_prefix : NULL};
-        bool ok = svg_canonicalize_buffer(m.p ? m.p : "", m.len, &co, out, out_len, err);
-        free(m.p);
+        bool ok = draw(svgw_context(w), user, err);
+        if (!ok && err && !err->code[0])
+            taf_fail(err, "render-draw", NULL, "drawing failed");
+        ok = ok && svgw_finish(w, out, out_len, err);
+        svgw_free(w);
         return ok;
     }
     case RENDER_PNG: {
@@ -453,7 +523,7 @@ static bool render_to_buffer_in(render_format fmt, double width, double height,
         double pw = ceil(width * sc - 1e-9), ph = ceil(height * sc - 1e-9);
         if (!(pw >= 1 && pw <= 32767 && ph >= 1 && ph <= 32767))
             return taf_fail(err, "render-size", NULL, "PNG of %g x %g pixels is too large", pw, ph);
-        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)pw, (int)ph);
+        cairo_surface_t *s = canvas_surface((int)pw, (int)ph);
         if (!draw_on(s, sc, draw, user, &m, err)) {
             free(m.p);
             return false;

@@ -1,8 +1,9 @@
 /* Output surfaces: SVG, PNG and PDF files from a figure or from any
  * drawing callback, deterministic to the byte.
  *
- *  - SVG: cairo's SVG surface in px units, then svg_canonicalize_buffer
- *    (stable ids, <title>/<desc>, role="img").
+ *  - SVG: written by svgw.c through libxml2's xmlTextWriter from the same
+ *    drawing calls (stable ids, <title>/<desc>, role="img", glyph
+ *    outlines so the picture does not depend on the reader's fonts).
  *  - PNG: an opaque 8-bit RGB image at `scale` × the nominal size (2.0
  *    for charts, sharp on slides), rasterised by cairo and encoded by our
  *    own writer (zlib level 1, filter none: 4× faster than cairo's writer
@@ -29,7 +30,8 @@ typedef enum { RENDER_SVG = 0, RENDER_PNG, RENDER_PDF } render_format;
 
 /* Draws a page of the size given to render_to, in px (pt for PDF) with
  * (0, 0) at the top left; cr is already scaled for PNG and has a white
- * background. Return false (and fill err) to abandon the file. */
+ * background. Marks go through ink_* (svgw.h) so that SVG gets them too.
+ * Return false (and fill err) to abandon the file. */
 typedef bool (*render_draw_fn)(cairo_t *cr, void *user, taf_err *err);
 
 typedef struct {
@@ -46,7 +48,7 @@ bool render_format_from_path(const char *path, render_format *fmt);
 /* Render a width × height page through `draw` into a malloc'd buffer.
  * Errors: "render-size" (not in [1, 20000] px or the PNG exceeds 32767
  * pixels a side), "render-cairo", "render-date" (bad SOURCE_DATE_EPOCH),
- * the callback's own, and the canonicaliser's. */
+ * the callback's own, and the SVG writer's (svgw.h). */
 bool render_to_buffer(render_format fmt, double width, double height, const render_opts *opts,
                       render_draw_fn draw, void *user, char **out, size_t *out_len, taf_err *err);
 
@@ -76,6 +78,14 @@ bool render_pdf_date(char out[32], taf_err *err);
  * build's private staging directory) the file is written in place instead
  * and recorded in the log (error code "CANNOT_WRITE", as the site's). */
 bool render_write_file(const char *path, const char *data, size_t len, taf_err *err);
+
+/* PNGs are drawn on a canvas kept per thread (freed when the thread ends);
+ * the main thread frees its own with this (or render_shutdown). */
+void render_release_thread_canvas(void);
+
+/* Free this thread's canvas and the caches plot_shutdown frees: call once
+ * at the end of a command that rendered anything. */
+void render_shutdown(void);
 
 /* ---- time accounting -------------------------------------------------------
  * CPU time of this thread (seconds) per output, added up while a counter set

@@ -38,7 +38,7 @@
 
 static void release(void)
 {
-    plot_shutdown();
+    render_shutdown();
     xmlCleanupParser();
 }
 

@@ -28,7 +28,7 @@
 
 static void release_caches(void)
 {
-    plot_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
+    render_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
 }
 
 TestSuite(ticks, .fini = release_caches);

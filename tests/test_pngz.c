@@ -20,7 +20,7 @@ static uint32_t lcg = 12345;
 
 static void release_caches(void)
 {
-    plot_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
+    render_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
 }
 
 TestSuite(pngz, .fini = release_caches);

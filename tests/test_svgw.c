@@ -17,7 +17,7 @@
 static void release_caches(void)
 {
     svgw_release_thread_cache();
-    plot_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
+    render_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
 }
 
 TestSuite(svgw, .fini = release_caches);

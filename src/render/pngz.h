@@ -1,7 +1,7 @@
 /* The zlib stream of a chart's PNG scanlines (filter type 0, 8-bit RGB),
- * made with zlib (level 1, Z_RLE): charts are mostly flat colour, where
- * run-length matching is fast and small. Deterministic: the bytes depend
- * only on the pixels. */
+ * made with zlib (level 1, default strategy). Deterministic: the bytes
+ * depend only on the pixels. Buffers are kept per thread (freed when the
+ * thread ends, or by pngz_release_thread_scratch). */
 #ifndef TAF_RENDER_PNGZ_H
 #define TAF_RENDER_PNGZ_H
 
@@ -16,5 +16,8 @@
  * memory or the image is larger than 32767 × 32767. */
 bool pngz_compress(const unsigned char *pix, int w, int h, int stride, unsigned char **out,
                    size_t *out_len);
+
+/* Free this thread's buffers now (the main thread, before exit). */
+void pngz_release_thread_scratch(void);
 
 #endif

@@ -139,6 +139,7 @@ void render_release_thread_canvas(void)
 void render_shutdown(void)
 {
     render_release_thread_canvas();
+    pngz_release_thread_scratch();
     plot_shutdown();
 }
 

@@ -276,6 +276,9 @@ Test(svgw, bad_prefix_and_bad_text_are_refused)
     cr_expect_str_eq(err.code, "svg-bad-prefix");
     cr_expect_null(svgw_new(10, 10, &(svgw_opts){"bad \xff utf8", NULL, NULL}, &err));
     cr_expect_str_eq(err.code, "svg-bad-text");
+    cr_expect_null(svgw_new(10, 10, &(svgw_opts){"overlong \xC1\x96", NULL, NULL}, &err),
+                   "libxml2's parser refuses overlong UTF-8, so the writer must too");
+    cr_expect_str_eq(err.code, "svg-bad-text");
     cr_expect_null(svgw_new(10, 10, &(svgw_opts){"T", "bell \a", NULL}, &err));
     cr_expect_str_eq(err.code, "svg-bad-text");
     cr_expect_null(svgw_new(0, 10, NULL, &err));

@@ -11,6 +11,8 @@
 #include <libxml/xmlstring.h>
 #include <libxml/xmlwriter.h>
 
+#include "util/xmltext.h"
+
 #define SVG_NS "http://www.w3.org/2000/svg"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
 /* Glyph outlines are taken at this font size and scaled at each use:
@@ -322,19 +324,6 @@ static bool valid_prefix(const char *p)
     return true;
 }
 
-/* Valid UTF-8 without the control characters XML 1.0 forbids. */
-static bool valid_text(const char *s)
-{
-    if (!s)
-        return true;
-    if (!xmlCheckUTF8((const xmlChar *)s))
-        return false;
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-        if (*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r')
-            return false;
-    return true;
-}
-
 static void text_elem(svgw *w, const char *name, const char *id, const char *text)
 {
     wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)name));
@@ -393,7 +382,7 @@ svgw *svgw_new(double width, double height, const svgw_opts *o, taf_err *err)
                  "SVG id prefix '%s' is not a valid XML name start", prefix);
         return NULL;
     }
-    if (o && (!valid_text(o->title) || !valid_text(o->desc))) {
+    if (o && ((o->title && !xml_text_ok(o->title)) || (o->desc && !xml_text_ok(o->desc)))) {
         taf_fail(err, "svg-bad-text", NULL, "SVG title/description is not valid UTF-8 XML text");
         return NULL;
     }

@@ -280,7 +280,7 @@ struct svgw {
     long *clips;
     size_t depth, cap_depth;
     long next_clip;
-    dbuf scratch;
+    dbuf scratch, scratch2;
     bool failed;
     taf_err first;
 };
@@ -443,6 +443,7 @@ void svgw_free(svgw *w)
     free(w->glyph_keys);
     free(w->clips);
     free(w->scratch.p);
+    free(w->scratch2.p);
     free(w);
 }
 
@@ -599,7 +600,8 @@ static long glyph_id(svgw *w, const char *key)
     return id;
 }
 
-static void glyph_key(char *out, size_t n, cairo_t *cr, unsigned long index)
+/* The face part of glyph keys ("weight.slant.family."), once per text run. */
+static void face_key(char *out, size_t n, cairo_t *cr)
 {
     cairo_font_face_t *face = cairo_get_font_face(cr);
     const char *family = "?";
@@ -609,14 +611,35 @@ static void glyph_key(char *out, size_t n, cairo_t *cr, unsigned long index)
         weight = (int)cairo_toy_font_face_get_weight(face);
         slant = (int)cairo_toy_font_face_get_slant(face);
     }
-    snprintf(out, n, "%d.%d.%lu.%s", weight, slant, index, family);
+    snprintf(out, n, "%d.%d.%s.", weight, slant, family);
+}
+
+/* face key + glyph index, without printf (this runs once per glyph). */
+static void glyph_key(char *out, size_t n, const char *face, unsigned long index)
+{
+    char digits[24];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    size_t fl = strlen(face);
+    if (fl + (size_t)k + 1 > n) {
+        out[0] = '\0';
+        return;
+    }
+    memcpy(out, face, fl);
+    while (k)
+        out[fl++] = digits[--k];
+    out[fl] = '\0';
 }
 
 static void emit_use(svgw *w, long id, const cairo_matrix_t *m)
 {
     char ref[128];
     id_ref(ref, sizeof ref, w, 'g', id, false);
-    dbuf t = {0};
+    dbuf t = w->scratch2;
+    t.len = 0;
     bool ok;
     if (m->xy == 0 && m->yx == 0 && m->xx == m->yy) {
         db_puts(&t, "translate(");
@@ -640,7 +663,7 @@ static void emit_use(svgw *w, long id, const cairo_matrix_t *m)
     attr(w, "xlink:href", ref);
     attr(w, "transform", t.p ? t.p : "");
     wcheck(w, xmlTextWriterEndElement(w->wr));
-    free(t.p);
+    w->scratch2 = t;
 }
 
 static void emit_text(svgw *w, cairo_t *cr, const char *utf8)
@@ -662,10 +685,12 @@ static void emit_text(svgw *w, cairo_t *cr, const char *utf8)
     cairo_get_font_matrix(cr, &font);
     cairo_get_matrix(cr, &ctm);
     cairo_matrix_multiply(&unit, &unit, &font);
+    char face[160];
+    face_key(face, sizeof face, cr);
     bool open = false;
     for (int i = 0; i < n && !w->failed; i++) {
-        char key[160];
-        glyph_key(key, sizeof key, cr, glyphs[i].index);
+        char key[200];
+        glyph_key(key, sizeof key, face, glyphs[i].index);
         const char *outline = glyph_outline(cr, key, glyphs[i].index);
         if (!outline) {
             fail(w, "svg-text", "a glyph outline could not be read");

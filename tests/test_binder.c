@@ -118,3 +118,28 @@ Test(binder, empty_non_void_elements_get_an_end_tag_for_html_parsers)
     cr_expect(strstr(out, "<br/>") != NULL, "void elements stay self-closed: %s", out);
     free(out);
 }
+
+Test(binder, binding_attributes_given_as_dtd_defaults_still_bind)
+{
+    /* xmlGetProp reports an attribute a DTD declares with a default value;
+     * the binder's one-pass attribute scan must not lose that case */
+    taf_err err;
+    char *out = render("<!DOCTYPE div [<!ATTLIST p data-text CDATA \"v\">]>"
+                       "<div><p>old</p><b data-text=\"v\"/></div>",
+                       "{\"v\": \"new\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<p>new</p><b>new</b>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, elements_without_bindings_are_copied_unchanged_around_bound_ones)
+{
+    taf_err err;
+    char *out = render("<div id=\"a\" data-x=\"keep\" class=\"c\"><span title=\"t\">s</span>"
+                       "<i data-text=\"v\" lang=\"en\">old</i></div>",
+                       "{\"v\": 1.5}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<div id=\"a\" data-x=\"keep\" class=\"c\"><span title=\"t\">s</span>"
+                          "<i lang=\"en\">1.5</i></div>") != NULL, "%s", out);
+    free(out);
+}

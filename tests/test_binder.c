@@ -143,3 +143,26 @@ Test(binder, elements_without_bindings_are_copied_unchanged_around_bound_ones)
                           "<i lang=\"en\">1.5</i></div>") != NULL, "%s", out);
     free(out);
 }
+
+Test(binder, a_binding_attribute_set_by_data_attr_is_bound_like_a_written_one)
+{
+    /* data-attr runs before data-text is read, so it can supply it */
+    taf_err err;
+    char *out = render("<div><p data-attr=\"data-text=v\">old</p></div>", "{\"v\": \"new\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<div><p>new</p></div>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, namespaced_and_repeated_binding_attributes_follow_libxml2)
+{
+    /* xmlGetProp reads the first attribute of a name in any namespace and
+     * xmlUnsetProp removes the first one without a namespace; an
+     * attribute with a namespace stays in the output */
+    taf_err err;
+    char *out = render("<div xmlns:q=\"urn:q\"><p q:data-text=\"a\" data-text=\"b\">old</p></div>",
+                       "{\"a\": \"A\", \"b\": \"B\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<p q:data-text=\"a\">A</p>") != NULL, "%s", out);
+    free(out);
+}

@@ -246,45 +246,66 @@ static xmlChar *take_attr(xmlNodePtr n, const char *name)
     return v;
 }
 
-/* The binding attributes an element may carry, one bit each. */
-enum {
-    BA_REPEAT = 1 << 0,
-    BA_IF = 1 << 1,
-    BA_IF_NOT = 1 << 2,
-    BA_ATTR = 1 << 3,
-    BA_TEXT = 1 << 4,
-    BA_FORMAT = 1 << 5,
-    BA_FORMAT_FROM = 1 << 6,
-    BA_MISSING = 1 << 7,
-    BA_ALL = (1 << 8) - 1
-};
+/* The binding attributes, in the order bind_node takes them. */
+enum { BA_REPEAT, BA_IF, BA_IF_NOT, BA_ATTR, BA_TEXT, BA_FORMAT, BA_FORMAT_FROM, BA_MISSING, BA_N };
+static const char *const BA_NAME[BA_N] = {"data-repeat", "data-if",     "data-if-not",
+                                          "data-attr",   "data-text",   "data-format",
+                                          "data-format-from", "data-missing"};
 
-/* Which binding attributes n may have, from one pass over its attribute
- * list: a page has thousands of elements and most carry none, so asking
- * libxml2 for each of the eight names (a list scan and a DTD lookup each)
- * was a third of the binding time. xmlGetProp also reports attributes a
- * DTD declares with a default value; if the document's DTD declares any
- * attribute at all, every bit is set and take_attr decides as before. */
-static unsigned binding_attrs(xmlNodePtr n)
+/* An element's binding attributes, found in one pass over its attribute
+ * list: a page has thousands of elements and most carry none, and asking
+ * libxml2 for each of the eight names (xmlGetProp: a list scan and a DTD
+ * lookup; xmlUnsetProp: another scan) cost a quarter of the binder's
+ * instructions. xmlGetProp also reports attributes a DTD declares with a
+ * default value: when the document's DTD declares any attribute, `dtd` is
+ * set and every lookup goes through take_attr as before. */
+typedef struct {
+    bool dtd;
+    xmlAttrPtr at[BA_N]; /* first attribute of each name, any namespace */
+} binding_attrs;
+
+static void find_binding_attrs(xmlNodePtr n, binding_attrs *b)
 {
+    memset(b, 0, sizeof *b);
     xmlDocPtr doc = n->doc;
     if (doc && ((doc->intSubset && doc->intSubset->attributes) ||
-                (doc->extSubset && doc->extSubset->attributes)))
-        return BA_ALL;
-    static const struct { const char *name; unsigned bit; } NAMES[] = {
-        {"repeat", BA_REPEAT}, {"if", BA_IF},         {"if-not", BA_IF_NOT},
-        {"attr", BA_ATTR},     {"text", BA_TEXT},     {"format", BA_FORMAT},
-        {"format-from", BA_FORMAT_FROM}, {"missing", BA_MISSING}};
-    unsigned bits = 0;
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        const char *name = (const char *)a->name;
-        if (strncmp(name, "data-", 5) != 0)
-            continue;
-        for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
-            if (strcmp(name + 5, NAMES[i].name) == 0)
-                bits |= NAMES[i].bit;
+                (doc->extSubset && doc->extSubset->attributes))) {
+        b->dtd = true;
+        return;
     }
-    return bits;
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (strncmp((const char *)a->name, "data-", 5) != 0)
+            continue;
+        for (int i = 0; i < BA_N; i++)
+            if (!b->at[i] && strcmp((const char *)a->name, BA_NAME[i]) == 0)
+                b->at[i] = a;
+    }
+}
+
+/* take_attr(n, BA_NAME[i]) with the attribute already found: its value as
+ * xmlGetProp gives it, and the attribute removed as xmlUnsetProp removes
+ * it (the first one without a namespace: the found one, unless that has a
+ * namespace, which take_attr handles). */
+static xmlChar *take_binding(xmlNodePtr n, binding_attrs *b, int i)
+{
+    xmlAttrPtr a = b->at[i];
+    if (b->dtd || (a && a->ns))
+        return take_attr(n, BA_NAME[i]);
+    if (!a)
+        return NULL;
+    b->at[i] = NULL;
+    xmlNodePtr c = a->children;
+    xmlChar *v;
+    if (c && !c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)) {
+        v = xmlStrdup(c->content);
+    } else {
+        v = c ? xmlNodeListGetString(a->doc, c, 1) : NULL;
+        if (!v)
+            v = xmlStrdup((const xmlChar *)"");
+    }
+    xmlUnlinkNode((xmlNodePtr)a);
+    xmlFreeProp(a);
+    return v;
 }
 
 /* Replace {PATH} in `text` with values from the item; malloc'd result. */
@@ -353,8 +374,9 @@ static void bind_children(bctx *c, xmlNodePtr parent, const cJSON *item, const c
 
 static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key, long index)
 {
-    const unsigned has = binding_attrs(n);
-    xmlChar *rep = has & BA_REPEAT ? take_attr(n, "data-repeat") : NULL;
+    binding_attrs ba;
+    find_binding_attrs(n, &ba);
+    xmlChar *rep = take_binding(n, &ba, BA_REPEAT);
     if (rep) {
         const cJSON *list = tpl_lookup(c->root, item, (const char *)rep);
         long i = 0;
@@ -378,8 +400,8 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         xmlFreeNode(n);
         return;
     }
-    xmlChar *cond = has & BA_IF ? take_attr(n, "data-if") : NULL;
-    xmlChar *ncond = has & BA_IF_NOT ? take_attr(n, "data-if-not") : NULL;
+    xmlChar *cond = take_binding(n, &ba, BA_IF);
+    xmlChar *ncond = take_binding(n, &ba, BA_IF_NOT);
     bool keep = true;
     if (cond)
         keep = keep && truthy(tpl_lookup(c->root, item, (const char *)cond));
@@ -392,7 +414,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         xmlFreeNode(n);
         return;
     }
-    xmlChar *attrs = has & BA_ATTR ? take_attr(n, "data-attr") : NULL;
+    xmlChar *attrs = take_binding(n, &ba, BA_ATTR);
     if (attrs) {
         char *spec = strdup((const char *)attrs), *save = NULL;
         for (char *tok = strtok_r(spec, ";", &save); tok && !c->failed;
@@ -421,10 +443,12 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         }
         free(spec);
         xmlFree(attrs);
+        /* data-attr may have set a binding attribute taken below */
+        find_binding_attrs(n, &ba);
     }
-    xmlChar *text = has & BA_TEXT ? take_attr(n, "data-text") : NULL;
-    xmlChar *fmt = has & BA_FORMAT ? take_attr(n, "data-format") : NULL;
-    xmlChar *fmt_from = has & BA_FORMAT_FROM ? take_attr(n, "data-format-from") : NULL;
+    xmlChar *text = take_binding(n, &ba, BA_TEXT);
+    xmlChar *fmt = take_binding(n, &ba, BA_FORMAT);
+    xmlChar *fmt_from = take_binding(n, &ba, BA_FORMAT_FROM);
     if (fmt_from) {
         const cJSON *f = tpl_lookup(c->root, item, (const char *)fmt_from);
         if (cJSON_IsString(f)) {
@@ -433,7 +457,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         }
         xmlFree(fmt_from);
     }
-    xmlChar *missing = has & BA_MISSING ? take_attr(n, "data-missing") : NULL;
+    xmlChar *missing = take_binding(n, &ba, BA_MISSING);
     if (text && !c->failed) {
         const char *path = (const char *)text;
         bool bad = false;

@@ -166,3 +166,28 @@ Test(binder, namespaced_and_repeated_binding_attributes_follow_libxml2)
     cr_expect(strstr(out, "<p q:data-text=\"a\">A</p>") != NULL, "%s", out);
     free(out);
 }
+
+Test(binder, default_number_text_drops_the_point_of_integers_below_1e15)
+{
+    taf_err err;
+    char *out = render("<p><a data-text=\"a\"/><b data-text=\"b\"/><c data-text=\"c\"/>"
+                       "<d data-text=\"d\"/><e data-text=\"e\"/><f data-text=\"f\"/>"
+                       "<g data-text=\"g\"/></p>",
+                       "{\"a\": 2.0, \"b\": -7, \"c\": -0.0, \"d\": 999999999999999, "
+                       "\"e\": 1e15, \"f\": 0.5, \"g\": -123456789012345}",
+                       &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<a>2</a><b>-7</b><c>-0</c><d>999999999999999</d>"
+                          "<e>1000000000000000.0</e><f>0.5</f><g>-123456789012345</g>") != NULL,
+              "%s", out);
+    free(out);
+}
+
+Test(binder, text_with_control_and_invalid_bytes_becomes_replacement_characters)
+{
+    taf_err err;
+    char *out = render("<p data-text=\"s\"/>", "{\"s\": \"a\\tb\\u0001c\\u00e9\\ud83d\\ude00\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<p>a\tb\xEF\xBF\xBD" "c\xC3\xA9\xF0\x9F\x98\x80</p>") != NULL, "%s", out);
+    free(out);
+}

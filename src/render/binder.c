@@ -93,13 +93,15 @@ bool tpl_format_number(double x, const char *fmt, char *out, size_t outsz)
         py_fmt_fixed(x, fmt[1] - '0', out, outsz);
     } else if (fmt[0] == 'g' && fmt[1] >= '1' && fmt[1] <= '9' && !fmt[2]) {
         snprintf(out, outsz, "%.*g", fmt[1] - '0', x);
-    } else if (sscanf(fmt, "pct%d", &p) == 1 && p >= 0 && p <= 3) {
+    } else if (strncmp(fmt, "pct", 3) == 0 && sscanf(fmt, "pct%d", &p) == 1 && p >= 0 &&
+               p <= 3) {
         char num[64];
         py_fmt_fixed(x * 100, p, num, sizeof num);
         snprintf(out, outsz, "%s%%", num);
     } else if (strcmp(fmt, "thousands") == 0) {
         py_fmt_thousands(x, 0, out, outsz);
-    } else if (sscanf(fmt, "sci%d", &p) == 1 && p >= 0 && p <= 6) {
+    } else if (strncmp(fmt, "sci", 3) == 0 && sscanf(fmt, "sci%d", &p) == 1 && p >= 0 &&
+               p <= 6) {
         py_fmt_exp(x, p, out, outsz);
     } else if (strcmp(fmt, "int") == 0) {
         py_fmt_fixed(x, 0, out, outsz);
@@ -132,6 +134,11 @@ static char *xml_safe_text(const char *s)
         abort();
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
+        if (*p >= 0x20 && *p < 0x80) {
+            /* printable ASCII, most of the text: allowed as it is */
+            *o++ = (char)*p++;
+            continue;
+        }
         unsigned c = p[0], cp = 0;
         size_t len = 0;
         if (c < 0x80) {
@@ -180,6 +187,25 @@ static bool truthy(const cJSON *v)
     return true;
 }
 
+/* "%.0f" of an integral |x| < 1e15 (exact in a long long), without
+ * printf's arbitrary-precision path: "-0" for negative zero. */
+static void integer_text(double x, char out[32])
+{
+    long long v = (long long)x;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (signbit(x))
+        *out++ = '-';
+    while (n)
+        *out++ = digits[--n];
+    *out = '\0';
+}
+
 /* Text of a value for people; NULL for null/absent. malloc'd. */
 static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
 {
@@ -202,7 +228,7 @@ static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
         }
         /* people read 2, not 2.0; other values keep their exact digits */
         if (x == floor(x) && fabs(x) < 1e15)
-            snprintf(buf, sizeof buf, "%.0f", x);
+            integer_text(x, buf);
         else
             py_repr_double(x, buf);
         return strdup(buf);

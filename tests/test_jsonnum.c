@@ -426,6 +426,21 @@ Test(py_fmt_thousands, keeps_the_sign)
     EXPECT_FMT(py_fmt_thousands, -INFINITY, 0, "-inf");
 }
 
+Test(py_fmt_thousands, groups_values_longer_than_the_stack_buffer)
+{
+    /* more than 127 characters before grouping: the heap path */
+    char got[600];
+    py_fmt_thousands(1e200, 0, got, sizeof got);
+    cr_expect_str_eq(got, "99,999,999,999,999,996,973,312,221,251,036,165,947,450,327,545,502,"
+                          "362,648,241,750,950,346,848,435,554,075,534,196,338,404,706,251,868,"
+                          "027,512,415,973,882,408,182,135,734,368,278,484,639,385,041,047,239,"
+                          "877,871,023,591,066,789,981,811,181,813,306,167,128,854,888,448");
+    py_fmt_thousands(-1.5e130, 3, got, sizeof got);
+    cr_expect_str_eq(got, "-14,999,999,999,999,999,665,433,480,053,446,752,393,903,932,249,019,"
+                          "204,654,362,687,045,437,803,935,242,527,521,787,035,152,312,070,498,"
+                          "472,702,523,212,871,536,841,701,982,208.000");
+}
+
 Test(py_fmt_thousands, truncates_to_the_buffer_without_overflow)
 {
     char buf[6];

@@ -350,21 +350,26 @@ void py_fmt_thousands(double x, int prec, char *out, size_t outsz)
         copy_out(nonfinite_text(x, 0), out, outsz);
         return;
     }
-    /* %.*f of DBL_MAX has 309 integer digits; prec is the caller's choice. */
-    int len = snprintf(NULL, 0, "%.*f", prec, x);
+    /* %.*f of DBL_MAX has 309 integer digits and prec is the caller's
+     * choice: a stack buffer for the usual sizes, the heap beyond */
+    char small_plain[128], small_grouped[176];
+    char *plain = small_plain, *grouped = small_grouped;
+    int len = snprintf(small_plain, sizeof small_plain, "%.*f", prec, x);
     if (len < 0) {
         out[0] = '\0';
         return;
     }
-    char *plain = malloc((size_t)len + 1);
-    char *grouped = malloc((size_t)len + (size_t)len / 3 + 2);
-    if (!plain || !grouped) {
-        free(plain);
-        free(grouped);
-        out[0] = '\0';
-        return;
+    if ((size_t)len >= sizeof small_plain) {
+        plain = malloc((size_t)len + 1);
+        grouped = malloc((size_t)len + (size_t)len / 3 + 2);
+        if (!plain || !grouped) {
+            free(plain);
+            free(grouped);
+            out[0] = '\0';
+            return;
+        }
+        snprintf(plain, (size_t)len + 1, "%.*f", prec, x);
     }
-    snprintf(plain, (size_t)len + 1, "%.*f", prec, x);
 
     const char *p = plain;
     char *g = grouped;
@@ -378,8 +383,10 @@ void py_fmt_thousands(double x, int prec, char *out, size_t outsz)
     }
     strcpy(g, p + intlen); /* ".fraction" or "" */
     copy_out(grouped, out, outsz);
-    free(plain);
-    free(grouped);
+    if (plain != small_plain) {
+        free(plain);
+        free(grouped);
+    }
 }
 
 cJSON *jnum(double x)

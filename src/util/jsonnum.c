@@ -55,6 +55,9 @@ static const char *nonfinite_text(double x, int plus)
 
 #include "util/pow5_table.h"
 
+#ifndef __SIZEOF_INT128__
+#error "jsonnum.c needs unsigned __int128 (GCC or Clang on a 64-bit target)"
+#endif
 __extension__ typedef unsigned __int128 u128;
 
 #define DBL_MANT_BITS 52

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/pow5_table.h"
+
 /* Copy s into out (size outsz), truncating; always NUL-terminates. */
 static void copy_out(const char *s, char *out, size_t outsz)
 {
@@ -52,8 +54,6 @@ static const char *nonfinite_text(double x, int plus)
  * Rounding interval: a double reads back from any decimal within half an
  * ulp of it, ends included when its significand is even (strtod rounds
  * ties to even). At a power of two the ulp below is half the ulp above. */
-
-#include "util/pow5_table.h"
 
 #ifndef __SIZEOF_INT128__
 #error "jsonnum.c needs unsigned __int128 (GCC or Clang on a 64-bit target)"

@@ -118,3 +118,76 @@ Test(binder, empty_non_void_elements_get_an_end_tag_for_html_parsers)
     cr_expect(strstr(out, "<br/>") != NULL, "void elements stay self-closed: %s", out);
     free(out);
 }
+
+Test(binder, binding_attributes_given_as_dtd_defaults_still_bind)
+{
+    /* xmlGetProp reports an attribute a DTD declares with a default value;
+     * the binder's one-pass attribute scan must not lose that case */
+    taf_err err;
+    char *out = render("<!DOCTYPE div [<!ATTLIST p data-text CDATA \"v\">]>"
+                       "<div><p>old</p><b data-text=\"v\"/></div>",
+                       "{\"v\": \"new\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<p>new</p><b>new</b>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, elements_without_bindings_are_copied_unchanged_around_bound_ones)
+{
+    taf_err err;
+    char *out = render("<div id=\"a\" data-x=\"keep\" class=\"c\"><span title=\"t\">s</span>"
+                       "<i data-text=\"v\" lang=\"en\">old</i></div>",
+                       "{\"v\": 1.5}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<div id=\"a\" data-x=\"keep\" class=\"c\"><span title=\"t\">s</span>"
+                          "<i lang=\"en\">1.5</i></div>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, a_binding_attribute_set_by_data_attr_is_bound_like_a_written_one)
+{
+    /* data-attr runs before data-text is read, so it can supply it */
+    taf_err err;
+    char *out = render("<div><p data-attr=\"data-text=v\">old</p></div>", "{\"v\": \"new\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<div><p>new</p></div>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, namespaced_and_repeated_binding_attributes_follow_libxml2)
+{
+    /* xmlGetProp reads the first attribute of a name in any namespace and
+     * xmlUnsetProp removes the first one without a namespace; an
+     * attribute with a namespace stays in the output */
+    taf_err err;
+    char *out = render("<div xmlns:q=\"urn:q\"><p q:data-text=\"a\" data-text=\"b\">old</p></div>",
+                       "{\"a\": \"A\", \"b\": \"B\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<p q:data-text=\"a\">A</p>") != NULL, "%s", out);
+    free(out);
+}
+
+Test(binder, default_number_text_drops_the_point_of_integers_below_1e15)
+{
+    taf_err err;
+    char *out = render("<p><a data-text=\"a\"/><b data-text=\"b\"/><c data-text=\"c\"/>"
+                       "<d data-text=\"d\"/><e data-text=\"e\"/><f data-text=\"f\"/>"
+                       "<g data-text=\"g\"/></p>",
+                       "{\"a\": 2.0, \"b\": -7, \"c\": -0.0, \"d\": 999999999999999, "
+                       "\"e\": 1e15, \"f\": 0.5, \"g\": -123456789012345}",
+                       &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<a>2</a><b>-7</b><c>-0</c><d>999999999999999</d>"
+                          "<e>1000000000000000.0</e><f>0.5</f><g>-123456789012345</g>") != NULL,
+              "%s", out);
+    free(out);
+}
+
+Test(binder, text_with_control_and_invalid_bytes_becomes_replacement_characters)
+{
+    taf_err err;
+    char *out = render("<p data-text=\"s\"/>", "{\"s\": \"a\\tb\\u0001c\\u00e9\\ud83d\\ude00\"}", &err);
+    cr_assert_not_null(out, "%s", err.message);
+    cr_expect(strstr(out, "<p>a\tb\xEF\xBF\xBD" "c\xC3\xA9\xF0\x9F\x98\x80</p>") != NULL, "%s", out);
+    free(out);
+}

@@ -125,6 +125,39 @@ Test(profile, missing_theta_is_an_error_not_a_no_rope_model)
     cr_expect(strstr(err.hint, "null") != NULL);
 }
 
+Test(profile, full_results_keep_each_recipe_whole_and_the_same_tiles)
+{
+    /* profile_run_full hands the recipe results to the caller and copies
+     * only the tile fields: the profile must equal profile_run's, and each
+     * kept result must carry the tile's verdict and its whole chain */
+    cJSON *spec = gpt2_spec("\"theta\":10000,");
+    taf_err err;
+    cJSON *plain = profile_run(spec, &err);
+    cr_assert_not_null(plain, "%s", err.message);
+    cJSON *full = cJSON_CreateObject();
+    cJSON *withfull = profile_run_full(spec, full, &err);
+    cr_assert_not_null(withfull, "%s", err.message);
+    char *a = cJSON_PrintUnformatted(plain), *b = cJSON_PrintUnformatted(withfull);
+    cr_expect_str_eq(b, a);
+    const char *ids[] = {"X-2", "X-19", "X-1", "X-3", "X-5"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        const cJSON *r = cJSON_GetObjectItem(full, ids[i]);
+        cr_assert_not_null(r, "%s kept", ids[i]);
+        const cJSON *tile = cJSON_GetObjectItem(cJSON_GetObjectItem(plain, "recipes"), ids[i]);
+        cr_expect_str_eq(cJSON_GetObjectItem(r, "verdict")->valuestring,
+                         cJSON_GetObjectItem(tile, "verdict")->valuestring, "%s", ids[i]);
+        cr_expect_str_eq(cJSON_GetObjectItem(r, "recipe_name")->valuestring,
+                         cJSON_GetObjectItem(tile, "name")->valuestring, "%s", ids[i]);
+        cr_expect_gt(cJSON_GetArraySize(cJSON_GetObjectItem(r, "chain")), 0, "%s", ids[i]);
+    }
+    cJSON_free(a);
+    cJSON_free(b);
+    cJSON_Delete(plain);
+    cJSON_Delete(withfull);
+    cJSON_Delete(full);
+    cJSON_Delete(spec);
+}
+
 Test(compare, rows_keep_order_and_report_bad_specs_per_row)
 {
     cJSON *specs = cJSON_Parse(

@@ -41,11 +41,15 @@ static void put(cJSON *o, const char *key, const taf_args *a, const char *name)
  * "ERROR" tile but with our error code and message instead of a crash. */
 static cJSON *recipe_tile(const char *rid, cJSON *args, cJSON *full)
 {
+    static const char *const keys[][2] = {
+        {"verdict", "verdict"},         {"reason", "reason"},
+        {"mitigation", "mitigation"},   {"name", "recipe_name"},
+        {"reason_code", "reason_code"}, {"reason_params", "reason_params"},
+        {"mit_code", "mit_code"},       {"mit_params", "mit_params"},
+    };
     taf_err err = {0};
     cJSON *r = recipe_run(rid, args, &err);
     cJSON_Delete(args);
-    if (full && r)
-        cJSON_AddItemToObject(full, rid, cJSON_Duplicate(r, true));
     cJSON *t = jobj();
     if (!r) {
         jadd_str(t, "verdict", "ERROR");
@@ -59,12 +63,16 @@ static cJSON *recipe_tile(const char *rid, cJSON *args, cJSON *full)
         jadd_str(t, "error_code", err.code);
         return t;
     }
-    static const char *const keys[][2] = {
-        {"verdict", "verdict"},         {"reason", "reason"},
-        {"mitigation", "mitigation"},   {"name", "recipe_name"},
-        {"reason_code", "reason_code"}, {"reason_params", "reason_params"},
-        {"mit_code", "mit_code"},       {"mit_params", "mit_params"},
-    };
+    if (full) {
+        /* the caller keeps the whole result: copy the tile's few fields
+         * rather than the whole result (chains of numbers) */
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, keys[i][1]);
+            cJSON_AddItemToObject(t, keys[i][0], v ? cJSON_Duplicate(v, true) : cJSON_CreateNull());
+        }
+        cJSON_AddItemToObject(full, rid, r);
+        return t;
+    }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(r, keys[i][1]);
         cJSON_AddItemToObject(t, keys[i][0], v ? v : cJSON_CreateNull());

@@ -93,13 +93,15 @@ bool tpl_format_number(double x, const char *fmt, char *out, size_t outsz)
         py_fmt_fixed(x, fmt[1] - '0', out, outsz);
     } else if (fmt[0] == 'g' && fmt[1] >= '1' && fmt[1] <= '9' && !fmt[2]) {
         snprintf(out, outsz, "%.*g", fmt[1] - '0', x);
-    } else if (sscanf(fmt, "pct%d", &p) == 1 && p >= 0 && p <= 3) {
+    } else if (strncmp(fmt, "pct", 3) == 0 && sscanf(fmt, "pct%d", &p) == 1 && p >= 0 &&
+               p <= 3) {
         char num[64];
         py_fmt_fixed(x * 100, p, num, sizeof num);
         snprintf(out, outsz, "%s%%", num);
     } else if (strcmp(fmt, "thousands") == 0) {
         py_fmt_thousands(x, 0, out, outsz);
-    } else if (sscanf(fmt, "sci%d", &p) == 1 && p >= 0 && p <= 6) {
+    } else if (strncmp(fmt, "sci", 3) == 0 && sscanf(fmt, "sci%d", &p) == 1 && p >= 0 &&
+               p <= 6) {
         py_fmt_exp(x, p, out, outsz);
     } else if (strcmp(fmt, "int") == 0) {
         py_fmt_fixed(x, 0, out, outsz);
@@ -132,6 +134,11 @@ static char *xml_safe_text(const char *s)
         abort();
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
+        if (*p >= 0x20 && *p < 0x80) {
+            /* printable ASCII, most of the text: allowed as it is */
+            *o++ = (char)*p++;
+            continue;
+        }
         unsigned c = p[0], cp = 0;
         size_t len = 0;
         if (c < 0x80) {
@@ -180,6 +187,25 @@ static bool truthy(const cJSON *v)
     return true;
 }
 
+/* "%.0f" of an integral |x| < 1e15 (exact in a long long), without
+ * printf's arbitrary-precision path: "-0" for negative zero. */
+static void integer_text(double x, char out[32])
+{
+    long long v = (long long)x;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (signbit(x))
+        *out++ = '-';
+    while (n)
+        *out++ = digits[--n];
+    *out = '\0';
+}
+
 /* Text of a value for people; NULL for null/absent. malloc'd. */
 static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
 {
@@ -202,7 +228,7 @@ static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
         }
         /* people read 2, not 2.0; other values keep their exact digits */
         if (x == floor(x) && fabs(x) < 1e15)
-            snprintf(buf, sizeof buf, "%.0f", x);
+            integer_text(x, buf);
         else
             py_repr_double(x, buf);
         return strdup(buf);
@@ -243,6 +269,68 @@ static xmlChar *take_attr(xmlNodePtr n, const char *name)
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
     if (v)
         xmlUnsetProp(n, (const xmlChar *)name);
+    return v;
+}
+
+/* The binding attributes, in the order bind_node takes them. */
+enum { BA_REPEAT, BA_IF, BA_IF_NOT, BA_ATTR, BA_TEXT, BA_FORMAT, BA_FORMAT_FROM, BA_MISSING, BA_N };
+static const char *const BA_NAME[BA_N] = {"data-repeat", "data-if",     "data-if-not",
+                                          "data-attr",   "data-text",   "data-format",
+                                          "data-format-from", "data-missing"};
+
+/* An element's binding attributes, found in one pass over its attribute
+ * list: a page has thousands of elements and most carry none, and asking
+ * libxml2 for each of the eight names (xmlGetProp: a list scan and a DTD
+ * lookup; xmlUnsetProp: another scan) cost a quarter of the binder's
+ * instructions. xmlGetProp also reports attributes a DTD declares with a
+ * default value: when the document's DTD declares any attribute, `dtd` is
+ * set and every lookup goes through take_attr as before. */
+typedef struct {
+    bool dtd;
+    xmlAttrPtr at[BA_N]; /* first attribute of each name, any namespace */
+} binding_attrs;
+
+static void find_binding_attrs(xmlNodePtr n, binding_attrs *b)
+{
+    memset(b, 0, sizeof *b);
+    xmlDocPtr doc = n->doc;
+    if (doc && ((doc->intSubset && doc->intSubset->attributes) ||
+                (doc->extSubset && doc->extSubset->attributes))) {
+        b->dtd = true;
+        return;
+    }
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (strncmp((const char *)a->name, "data-", 5) != 0)
+            continue;
+        for (int i = 0; i < BA_N; i++)
+            if (!b->at[i] && strcmp((const char *)a->name, BA_NAME[i]) == 0)
+                b->at[i] = a;
+    }
+}
+
+/* take_attr(n, BA_NAME[i]) with the attribute already found: its value as
+ * xmlGetProp gives it, and the attribute removed as xmlUnsetProp removes
+ * it (the first one without a namespace: the found one, unless that has a
+ * namespace, which take_attr handles). */
+static xmlChar *take_binding(xmlNodePtr n, binding_attrs *b, int i)
+{
+    xmlAttrPtr a = b->at[i];
+    if (b->dtd || (a && a->ns))
+        return take_attr(n, BA_NAME[i]);
+    if (!a)
+        return NULL;
+    b->at[i] = NULL;
+    xmlNodePtr c = a->children;
+    xmlChar *v;
+    if (c && !c->next && (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)) {
+        v = xmlStrdup(c->content);
+    } else {
+        v = c ? xmlNodeListGetString(a->doc, c, 1) : NULL;
+        if (!v)
+            v = xmlStrdup((const xmlChar *)"");
+    }
+    xmlUnlinkNode((xmlNodePtr)a);
+    xmlFreeProp(a);
     return v;
 }
 
@@ -312,7 +400,9 @@ static void bind_children(bctx *c, xmlNodePtr parent, const cJSON *item, const c
 
 static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key, long index)
 {
-    xmlChar *rep = take_attr(n, "data-repeat");
+    binding_attrs ba;
+    find_binding_attrs(n, &ba);
+    xmlChar *rep = take_binding(n, &ba, BA_REPEAT);
     if (rep) {
         const cJSON *list = tpl_lookup(c->root, item, (const char *)rep);
         long i = 0;
@@ -336,7 +426,8 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         xmlFreeNode(n);
         return;
     }
-    xmlChar *cond = take_attr(n, "data-if"), *ncond = take_attr(n, "data-if-not");
+    xmlChar *cond = take_binding(n, &ba, BA_IF);
+    xmlChar *ncond = take_binding(n, &ba, BA_IF_NOT);
     bool keep = true;
     if (cond)
         keep = keep && truthy(tpl_lookup(c->root, item, (const char *)cond));
@@ -349,7 +440,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         xmlFreeNode(n);
         return;
     }
-    xmlChar *attrs = take_attr(n, "data-attr");
+    xmlChar *attrs = take_binding(n, &ba, BA_ATTR);
     if (attrs) {
         char *spec = strdup((const char *)attrs), *save = NULL;
         for (char *tok = strtok_r(spec, ";", &save); tok && !c->failed;
@@ -378,9 +469,12 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         }
         free(spec);
         xmlFree(attrs);
+        /* data-attr may have set a binding attribute taken below */
+        find_binding_attrs(n, &ba);
     }
-    xmlChar *text = take_attr(n, "data-text"), *fmt = take_attr(n, "data-format");
-    xmlChar *fmt_from = take_attr(n, "data-format-from");
+    xmlChar *text = take_binding(n, &ba, BA_TEXT);
+    xmlChar *fmt = take_binding(n, &ba, BA_FORMAT);
+    xmlChar *fmt_from = take_binding(n, &ba, BA_FORMAT_FROM);
     if (fmt_from) {
         const cJSON *f = tpl_lookup(c->root, item, (const char *)fmt_from);
         if (cJSON_IsString(f)) {
@@ -389,7 +483,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         }
         xmlFree(fmt_from);
     }
-    xmlChar *missing = take_attr(n, "data-missing");
+    xmlChar *missing = take_binding(n, &ba, BA_MISSING);
     if (text && !c->failed) {
         const char *path = (const char *)text;
         bool bad = false;

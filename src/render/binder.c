@@ -9,6 +9,7 @@
 #include <libxml/xmlsave.h>
 
 #include "util/jsonnum.h"
+#include "util/xmltext.h"
 
 /* libxml2 messages end in a newline; an error is one line. */
 static void chomp(taf_err *err)
@@ -120,57 +121,15 @@ bool tpl_format_number(double x, const char *fmt, char *out, size_t outsz)
     return true;
 }
 
-/* Text that is safe in an XML document: valid UTF-8 with only characters
- * XML 1.0 allows (tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD,
- * U+10000..U+10FFFF). Anything else (invalid or overlong UTF-8, control
- * characters, surrogates, U+FFFE/U+FFFF) becomes U+FFFD, so data from an
- * input can neither break the page's well-formedness nor reach it raw.
- * malloc'd. */
-static char *xml_safe_text(const char *s)
+/* Data text as the page may hold it (util/xmltext.h): anything XML
+ * forbids becomes U+FFFD, so data from an input can neither break the
+ * page's well-formedness nor reach it raw. malloc'd. */
+static char *page_text(const char *s)
 {
-    size_t n = strlen(s);
-    char *out = malloc(3 * n + 1), *o = out;
-    if (!out)
-        abort();
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p >= 0x20 && *p < 0x80) {
-            /* printable ASCII, most of the text: allowed as it is */
-            *o++ = (char)*p++;
-            continue;
-        }
-        unsigned c = p[0], cp = 0;
-        size_t len = 0;
-        if (c < 0x80) {
-            cp = c;
-            len = 1;
-        } else if (c >= 0xC2 && c <= 0xDF && (p[1] & 0xC0) == 0x80) {
-            cp = ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            cp = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-            len = cp >= 0x800 ? 3 : 0;
-        } else if (c >= 0xF0 && c <= 0xF4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-                   (p[3] & 0xC0) == 0x80) {
-            cp = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-                 (p[3] & 0x3Fu);
-            len = cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
-        }
-        bool allowed = len > 0 && (cp == 0x9 || cp == 0xA || cp == 0xD ||
-                                   (cp >= 0x20 && cp <= 0xD7FF) ||
-                                   (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000);
-        if (allowed) {
-            memcpy(o, p, len);
-            o += len;
-            p += len;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p += 1;
-        }
-    }
-    *o = '\0';
-    return out;
+    char *t = xml_safe_text(s);
+    if (!t)
+        abort(); /* as every other allocation failure of the binder */
+    return t;
 }
 
 static bool truthy(const cJSON *v)
@@ -215,7 +174,7 @@ static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
     if (!v || cJSON_IsNull(v))
         return NULL;
     if (cJSON_IsString(v))
-        return xml_safe_text(v->valuestring);
+        return page_text(v->valuestring);
     if (cJSON_IsBool(v))
         return strdup(cJSON_IsTrue(v) ? "yes" : "no");
     if (jget_double(v, &x)) {
@@ -237,7 +196,7 @@ static char *value_text(const cJSON *v, const char *fmt, bool *bad_fmt)
     char *json = cJSON_PrintUnformatted(v);
     if (!json)
         return NULL;
-    char *s = xml_safe_text(json);
+    char *s = page_text(json);
     free(json);
     return s;
 }
@@ -356,7 +315,7 @@ static char *interpolate(bctx *c, const cJSON *item, const char *key, long index
             char path[256];
             snprintf(path, sizeof path, "%.*s", (int)(close - p - 1), p + 1);
             if (strcmp(path, "@key") == 0) {
-                owned = xml_safe_text(key ? key : "");
+                owned = page_text(key ? key : "");
                 val = owned;
             } else if (strcmp(path, "@index") == 0) {
                 snprintf(num, sizeof num, "%ld", index);
@@ -489,7 +448,7 @@ static void bind_node(bctx *c, xmlNodePtr n, const cJSON *item, const char *key,
         bool bad = false;
         char *s = NULL;
         if (strcmp(path, "@key") == 0)
-            s = xml_safe_text(key ? key : "");
+            s = page_text(key ? key : "");
         else if (strcmp(path, "@index") == 0) {
             char num[32];
             snprintf(num, sizeof num, "%ld", index);

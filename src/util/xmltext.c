@@ -48,6 +48,11 @@ char *xml_safe_text(const char *s)
         return NULL;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
+        if (*p >= 0x20 && *p < 0x80) {
+            /* printable ASCII, most of the text: allowed as it is */
+            *o++ = (char)*p++;
+            continue;
+        }
         size_t len = allowed_char(p);
         if (len) {
             memcpy(o, p, len);

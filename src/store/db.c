@@ -241,10 +241,36 @@ sqlite3 *db_open_read(const char *path, taf_err *err)
     return db;
 }
 
-void db_close(sqlite3 *db)
+/* Prepared statements are kept per thread and connection, keyed by the
+ * query text's address (the queries are string literals): a site build
+ * runs the same few reads for every card, and compiling their SQL again
+ * each time was most of loading a card. prep() hands out a statement,
+ * release() resets it for the next card; db_close() finalizes them. */
+typedef struct {
+    sqlite3 *db;
+    const char *sql;
+    sqlite3_stmt *st;
+    bool busy;
+} stmt_slot;
+
+#define STMT_SLOTS 24
+static _Thread_local stmt_slot stmt_cache[STMT_SLOTS];
+
+static void forget_statements(sqlite3 *db)
 {
-    if (db)
-        sqlite3_close(db);
+    for (int i = 0; i < STMT_SLOTS; i++)
+        if (stmt_cache[i].db == db) {
+            sqlite3_finalize(stmt_cache[i].st);
+            stmt_cache[i] = (stmt_slot){0};
+        }
+}
+
+int db_close(sqlite3 *db)
+{
+    if (!db)
+        return SQLITE_OK;
+    forget_statements(db);
+    return sqlite3_close(db);
 }
 
 int db_schema_version(sqlite3 *db)
@@ -290,12 +316,38 @@ static void *xrealloc(void *p, size_t n)
 
 static sqlite3_stmt *prep(sqlite3 *db, const char *sql, taf_err *err)
 {
+    stmt_slot *free_slot = NULL;
+    for (int i = 0; i < STMT_SLOTS; i++) {
+        stmt_slot *c = &stmt_cache[i];
+        if (c->db == db && c->sql == sql && !c->busy) {
+            c->busy = true;
+            return c->st;
+        }
+        if (!c->db && !free_slot)
+            free_slot = c;
+    }
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db, sql, -1, free_slot ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
         db_fail(db, "preparing a query", err);
         return NULL;
     }
+    if (free_slot)
+        *free_slot = (stmt_slot){db, sql, st, true};
     return st;
+}
+
+/* Done with a statement from prep(). */
+static void release(sqlite3_stmt *st)
+{
+    for (int i = 0; i < STMT_SLOTS; i++)
+        if (stmt_cache[i].st == st && stmt_cache[i].busy) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            stmt_cache[i].busy = false;
+            return;
+        }
+    sqlite3_finalize(st);
 }
 
 static double col_real(sqlite3_stmt *st, int i)
@@ -359,7 +411,7 @@ static void col_doubles(sqlite3_stmt *st, int i, double **out, size_t *n)
 
 static bool step_done(sqlite3 *db, sqlite3_stmt *st, int rc, taf_err *err)
 {
-    sqlite3_finalize(st);
+    release(st);
     if (rc != SQLITE_DONE)
         return db_fail(db, "reading the database", err);
     return true;
@@ -624,7 +676,7 @@ bool db_layerwise(sqlite3 *db, const char *model_id, pf_layerwise *l, bool *foun
     col_ints(st, 10, &l->fit, &l->n_fit, &l->has_fit_set);
     l->n_prompts = col_int(st, 11, -1);
     col_ints(st, 12, &l->seeds, &l->n_seeds, &l->has_seeds);
-    sqlite3_finalize(st);
+    release(st);
 
     st = prep(db,
               "SELECT layer, gamma, R2, n_points, type FROM layer_gamma WHERE run_id = ?1 "

@@ -49,8 +49,10 @@ sqlite3 *db_open_write(const char *path, taf_err *err);
  * TAF_DB_SCHEMA_VERSION ("run tafcard ingest" in the hint). */
 sqlite3 *db_open_read(const char *path, taf_err *err);
 
-/* Close (NULL is fine). */
-void db_close(sqlite3 *db);
+/* Finalize this thread's kept statements of db, then close it (NULL is
+ * fine; returns the sqlite3_close result). A connection is closed by the thread that used
+ * it, as every command does. */
+int db_close(sqlite3 *db);
 
 /* Bring the schema from its user_version up to TAF_DB_SCHEMA_VERSION, one
  * migration at a time; a newer database than this tafcard is an error.

@@ -1712,7 +1712,7 @@ int taf_ingest(const taf_ingest_opts *o, cJSON **summary, taf_err *err)
     }
     if (!ok && in_tx)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    if (db && sqlite3_close(db) != SQLITE_OK && ok)
+    if (db && db_close(db) != SQLITE_OK && ok)
         ok = taf_fail(err, "DB_ERROR", NULL, "%s: cannot close the database", o->db_path);
     if (!ok && !existed) {
         /* this run created the file: leave nothing behind */

@@ -89,6 +89,15 @@ static char *build(const char *out, const char *extra)
     return o;
 }
 
+/* A card set fetched one card at a time, as a build reads its spill. */
+static cJSON *parse_text(void *ctx, size_t i, taf_err *err)
+{
+    cJSON *c = cJSON_Parse(((char **)ctx)[i]);
+    if (!c)
+        taf_fail(err, "BAD", NULL, "summary %zu does not parse", i);
+    return c;
+}
+
 static void expect_same_tree(const char *a, const char *b)
 {
     cr_expect_eq(sh("diff -r %s/%s %s/%s > %s/diff.txt 2>&1", dir, a, dir, b, dir), 0,
@@ -143,8 +152,9 @@ Test(build, pages_from_summaries_equal_pages_from_whole_cards, .init = setup, .f
     snprintf(out, sizeof out, "%s/small", dir);
     snprintf(charts, sizeof charts, "%s/charts", out);
     cr_assert(fs_mkdirs(charts, &err));
-    site_cardset cs = {n, texts, NULL};
-    cJSON *pc = site_panel_cards(&cs);
+    site_cardset cs = {.n = n, .get = parse_text, .ctx = texts};
+    cJSON *pc = site_panel_cards(&cs, &err);
+    cr_assert_not_null(pc, "%s", err.message);
     panel = panel_build(pc, cal);
     cr_assert(charts_render_panel(panel, pc, charts, &err), "%s", err.message);
     cr_assert(site_write_listing_pages(&t, out, &cs, NULL, &err), "%s", err.message);
@@ -196,10 +206,12 @@ Test(build, a_damaged_site_is_restored_to_what_a_fresh_build_makes, .init = setu
     run_free(&r);
 }
 
-Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init = setup,
-     .fini = teardown)
+/* Change one preset and rebuild `s` (built with `extra`): the changed card
+ * is rebuilt, the other two reused (hard links), and the site equals a
+ * fresh build. */
+static void change_one_preset_and_rebuild(const char *extra)
 {
-    free(build("s", "-j 2"));
+    free(build("s", extra));
     struct stat before, after;
     char path[256];
     snprintf(path, sizeof path, "%s/s/models/acme--gpt2/card.json", dir);
@@ -211,15 +223,30 @@ Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init
     char p[128];
     snprintf(p, sizeof p, "%s/presets", dir);
     ingest(p);
-    char *o = build("s", "-j 2");
+    char *o = build("s", extra);
     /* three models: the changed one is rebuilt, the other two reused */
     cr_expect(strstr(o, "(2 reused unchanged)") != NULL, "%s", o);
     free(o);
-    free(build("fresh", "-j 2"));
+    free(build("fresh", extra));
     expect_same_tree("s", "fresh");
     /* a reused card's files are hard links to the previous build's */
     cr_assert_eq(stat(path, &after), 0);
     cr_expect_eq(before.st_ino, after.st_ino, "the reused card.json was copied, not linked");
+}
+
+Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init = setup,
+     .fini = teardown)
+{
+    change_one_preset_and_rebuild("-j 2");
+}
+
+Test(build, one_changed_preset_with_one_model_a_page_equals_a_fresh_build, .init = setup,
+     .fini = teardown)
+{
+    change_one_preset_and_rebuild("-j 2 --per-page 1");
+    char path[256];
+    snprintf(path, sizeof path, "%s/s/compare/X-2-3.html", dir);
+    cr_expect_eq(access(path, F_OK), 0, "three models, one a page: three pages");
 }
 
 Test(build, changed_templates_rebuild_every_card, .init = setup, .fini = teardown)

@@ -77,7 +77,8 @@ typedef struct {
 
 static void help(void)
 {
-    printf("usage: tafcard build [--db PATH] [--out DIR] [-j N] [--templates DIR] [--timings]\n\n"
+    printf("usage: tafcard build [--db PATH] [--out DIR] [-j N] [--templates DIR] [--per-page N]\n"
+           "                     [--timings]\n\n"
            "Builds the static TAF Card site from the database (default site-data/taf.db)\n"
            "into DIR (default site): one card per model (index.html, card.json, card.md,\n"
            "card.pdf, charts/), index.html, panel.html, compare/<recipe>.html,\n"
@@ -86,6 +87,9 @@ static void help(void)
            "unchanged is taken over from the previous build (hard links), not\n"
            "recomputed; when nothing changed and DIR is intact, nothing is written.\n"
            "Dates come only from SOURCE_DATE_EPOCH. -j N builds N cards at a time.\n"
+           "--per-page N puts N models on each index and compare page (default 500):\n"
+           "a longer listing continues on index-2.html, compare/X-2-2.html, ... with\n"
+           "links between the pages (sorting a column sorts one page).\n"
            "--timings prints where the time went (\"timing NAME VALUE\" lines on stderr:\n"
            "CPU seconds per step summed over workers, wall seconds per phase).\n");
 }
@@ -144,6 +148,16 @@ static void log_truncate(render_outlog *log, size_t mark)
 {
     while (log->n > mark)
         free(log->e[--log->n].path);
+}
+
+/* Card i of the listing pages: its summary text, parsed. */
+static cJSON *summary_at(void *ctx, size_t i, taf_err *err)
+{
+    cJSON *c = cJSON_Parse(((char **)ctx)[i]);
+    if (!c)
+        taf_fail(err, "BAD_SUMMARY", "build again", "the page summary of card %zu does not parse",
+                 i + 1);
+    return c;
 }
 
 /* A card's summary for the pages, as compact JSON text (~4 KB). */
@@ -405,7 +419,7 @@ static void templates_digest(const char *dir, char out[TAF_SHA256_HEX_SIZE])
 /* The pages' key: everything the index, compare, panel and methodology
  * pages and the panel charts are made from. */
 static void pages_key(const build_job *j, const cJSON *calibration, const char *note,
-                      char out[TAF_SHA256_HEX_SIZE])
+                      size_t per_page, char out[TAF_SHA256_HEX_SIZE])
 {
     char *cal = calibration ? cJSON_PrintUnformatted(calibration) : NULL;
     size_t cap = 4096 + (cal ? strlen(cal) : 0) + j->n_models * 240, n = 0;
@@ -418,6 +432,10 @@ static void pages_key(const build_job *j, const cJSON *calibration, const char *
     n += (size_t)snprintf(buf + n, cap - n, "pages|%s|%s|%s|%s|%s|%s|%s\n", TAFCARD_VERSION,
                           TAF_FORMULA_VERSION, TAF_CODE_ID, j->tpl_digest,
                           j->date ? j->date : "", note ? note : "", cal ? cal : "null");
+    /* a page size other than the default adds a line: the default keeps
+     * the keys sites were built with */
+    if (per_page != SITE_PER_PAGE)
+        n += (size_t)snprintf(buf + n, cap - n, "per_page %zu\n", per_page);
     for (size_t i = 0; i < j->n_models; i++)
         n += (size_t)snprintf(buf + n, cap - n, "%s %s\n", j->slugs[i], j->keys[i]);
     taf_sha256_hex(buf, n, out);
@@ -569,6 +587,7 @@ static int build_main(int argc, char **argv)
 {
     const char *db_path = "site-data/taf.db", *out = "site", *templates = "templates";
     int jobs = 2;
+    size_t per_page = SITE_PER_PAGE;
     bool timings = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--timings") == 0) {
@@ -582,6 +601,16 @@ static int build_main(int argc, char **argv)
             out = argv[++i];
         } else if (strcmp(argv[i], "--templates") == 0 && i + 1 < argc) {
             templates = argv[++i];
+        } else if (strcmp(argv[i], "--per-page") == 0 && i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || v < 1 || v > 1000000) {
+                fprintf(stderr, "tafcard: USAGE: --per-page takes 1..1000000, got '%s' (hint: "
+                                "tafcard help build)\n",
+                        argv[i]);
+                return TAF_EXIT_INPUT;
+            }
+            per_page = (size_t)v;
         } else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) {
             jobs = atoi(argv[++i]);
             if (jobs < 1 || jobs > 64) {
@@ -667,7 +696,7 @@ static int build_main(int argc, char **argv)
         ok = !j.failed;
         WALL(w_keys);
         if (ok) {
-            pages_key(&j, calibration, note, pkey);
+            pages_key(&j, calibration, note, per_page, pkey);
             pages_same = strcmp(pkey, old.pages_key) == 0;
             j.need_summaries = !pages_same;
             bool cards_same = old.n_cards == j.n_models;
@@ -702,7 +731,7 @@ static int build_main(int argc, char **argv)
         malloc_trim(0);
 #endif
         if (ok && !pkey[0])
-            pages_key(&j, calibration, note, pkey);
+            pages_key(&j, calibration, note, per_page, pkey);
         pages_same = ok && old.has_inputs && strcmp(pkey, old.pages_key) == 0;
         render_outlog_start(&main_log, staging);
         if (timings)
@@ -735,13 +764,16 @@ static int build_main(int argc, char **argv)
                                  "cannot read %s", path);
                     cJSON_Delete(card);
                 }
-            site_cardset cs = {j.n_models, j.summaries, NULL};
+            site_cardset cs = {j.n_models, NULL, summary_at, j.summaries, per_page};
             if (ok) {
                 /* the panel page and charts on a second thread when -j ≥ 2 */
                 pt.templates = templates;
                 pt.staging = staging;
                 pt.note = note;
-                pt.cards = site_panel_cards(&cs);
+                pt.cards = site_panel_cards(&cs, &j.err);
+                ok = pt.cards != NULL;
+            }
+            if (ok) {
                 pt.timing = timings;
                 pt.panel = panel_build(pt.cards, calibration);
                 pthread_t tid;

@@ -60,19 +60,31 @@ cJSON *site_card_summary(const cJSON *card);
  * (malloc'd; NULL when out of memory). */
 char *site_card_summary_text(const cJSON *card);
 
-/* The cards the listing pages are made from: a cJSON array (of cards or
- * summaries), or n compact JSON texts parsed one at a time while a page is
- * made (a build keeps only the texts, ~4 KB a card). */
+/* Models per index and compare page. A listing of more cards is split
+ * into pages: NAME.html, NAME-2.html, ... (index.html, index-2.html;
+ * compare/X-2.html, compare/X-2-2.html), each built from its own rows and
+ * linked to the others; a listing that fits on one page has no page links
+ * and the bytes of an unpaged site. */
+#define SITE_PER_PAGE 500
+
+/* The cards the listing pages are made from, in order: a cJSON array (of
+ * cards or summaries), or n cards fetched one at a time while a page is
+ * made (a build keeps them in its spill database, not in memory). */
 struct site_cardset {
     size_t n;
-    char *const *texts;
     const cJSON *array;           /* used when not NULL */
+    /* card i (0 ≤ i < n), parsed; the caller frees it. NULL with *err when
+     * it cannot be read. */
+    cJSON *(*get)(void *ctx, size_t i, taf_err *err);
+    void *ctx;
+    size_t per_page;              /* 0: SITE_PER_PAGE */
 };
 
 /* For panel_build and charts_render_panel: each card's model facts,
  * has_GQA, key numbers, measured rows, fits and tool version (what the
- * panel page and its charts read), as a cJSON array. */
-cJSON *site_panel_cards(const site_cardset *cards);
+ * panel page and its charts read), as a cJSON array; NULL with *err when a
+ * card cannot be read. */
+cJSON *site_panel_cards(const site_cardset *cards, taf_err *err);
 
 /* A previous build's manifest.json: its files (sorted by path) and the
  * reuse keys it recorded. */

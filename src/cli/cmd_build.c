@@ -163,7 +163,8 @@ static bool model_files(worker_ctx *w, model_in *m, taf_err *err)
     m->files = malloc((j->n_lw + 1) * sizeof *m->files);
     if (!m->files)
         return taf_fail(err, "oom", NULL, "out of memory");
-    memcpy(m->files, j->lw_files, j->n_lw * sizeof *m->files);
+    if (j->n_lw)
+        memcpy(m->files, j->lw_files, j->n_lw * sizeof *m->files);
     m->n_files = j->n_lw;
     taf_db_source_file own;
     bool found;

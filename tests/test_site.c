@@ -220,10 +220,13 @@ static void append(char *all, size_t allsz, const char *more)
     snprintf(all + n, allsz - n, "%s%s", n && more[0] ? " " : "", more);
 }
 
-/* One page of a listing: it links its neighbours (rel prev/next) and every
- * other page, and marks itself current — in the pager above the table
- * and the one below. */
-static void expect_pager(xmlDocPtr d, const char *rel, const char *base, int k, int pages)
+/* One page of a listing: it links its neighbours (rel prev/next), the
+ * first and last two pages and two on each side (a gap "…" for each run
+ * of pages left out), and marks itself current — in the pager above the
+ * table and the one below. `shown` is the expected row of page numbers,
+ * "1 2 3 … 6 7" (the current one included). */
+static void expect_pager(xmlDocPtr d, const char *rel, const char *base, int k, int pages,
+                         const char *shown)
 {
     char got[4096], want[4096] = "", expr[200], f[128];
     for (int nav = 1; nav <= 2; nav++) {
@@ -238,17 +241,34 @@ static void expect_pager(xmlDocPtr d, const char *rel, const char *base, int k, 
         snprintf(expr, sizeof expr, "(//nav[@class='pager'])[%d]//span/a/@href", nav);
         xpath_values(d, expr, got, sizeof got);
         want[0] = '\0';
-        for (int j = 1; j <= pages; j++)
-            if (j != k) {
-                page_name(base, j, f, sizeof f);
+        char numbers[256];
+        snprintf(numbers, sizeof numbers, "%s", shown);
+        for (char *save, *t = strtok_r(numbers, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            if (strcmp(t, "…") != 0 && atoi(t) != k) {
+                page_name(base, atoi(t), f, sizeof f);
                 append(want, sizeof want, f);
             }
         cr_expect_str_eq(got, want, "%s, pager %d: page links", rel, nav);
+        snprintf(expr, sizeof expr, "(//nav[@class='pager'])[%d]/p[last()]/span/*", nav);
+        xpath_values(d, expr, got, sizeof got);
+        cr_expect_str_eq(got, shown, "%s, pager %d: the pages named: %s", rel, nav, got);
         snprintf(expr, sizeof expr, "(//nav[@class='pager'])[%d]//strong[@aria-current='page']",
                  nav);
         xpath_values(d, expr, got, sizeof got);
         snprintf(want, sizeof want, "%d", k);
         cr_expect_str_eq(got, want, "%s, pager %d: current page", rel, nav);
+    }
+}
+
+/* The page numbers a pager of `pages` shows on page k: all of them up to
+ * seven pages (the test listings are no longer). */
+static void all_pages(int pages, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    for (int j = 1; j <= pages; j++) {
+        char n[16];
+        snprintf(n, sizeof n, "%d", j);
+        append(out, outsz, n);
     }
 }
 
@@ -258,6 +278,8 @@ static void expect_pager(xmlDocPtr d, const char *rel, const char *base, int k, 
 static void listing_rows(const char *site, const char *sub, const char *base, int pages,
                          char *rows, size_t rowsz)
 {
+    char shown[256];
+    all_pages(pages, shown, sizeof shown);
     rows[0] = '\0';
     for (int k = 1; k <= pages; k++) {
         char file[128], rel[256], got[4096];
@@ -267,7 +289,7 @@ static void listing_rows(const char *site, const char *sub, const char *base, in
         xpath_values(d, "//table//tbody/tr/td[1]/a/@href", got, sizeof got);
         append(rows, rowsz, got);
         if (pages > 1) {
-            expect_pager(d, rel, base, k, pages);
+            expect_pager(d, rel, base, k, pages, shown);
         } else {
             xpath_values(d, "//nav[@class='pager']", got, sizeof got);
             cr_expect_str_eq(got, "", "%s: a pager on a listing of one page", rel);
@@ -341,6 +363,39 @@ Test(site, a_long_listing_is_split_into_linked_pages_holding_every_model_once,
                   strstr(index, "</div>\n<p>Compare"),
               "the pager's place leaves the bytes of an unpaged page");
     free(index);
+    expect_verified("s");
+}
+
+Test(site, a_pager_of_many_pages_names_the_ends_and_the_neighbours, .init = setup_seven,
+     .fini = teardown)
+{
+    run_result r = build("s", "-j 2 --per-page 1");
+    cr_assert_eq(r.status, 0, "build: %s", r.err);
+    run_free(&r);
+    /* seven pages: page 1 leaves out 4 and 5, page 4 none, page 7 3 and 4 */
+    static const struct {
+        int page;
+        const char *shown;
+    } C[] = {{1, "1 2 3 … 6 7"}, {2, "1 2 3 4 … 6 7"}, {4, "1 2 3 4 5 6 7"}, {7, "1 2 … 5 6 7"}};
+    char rows[4096] = "", want[4096] = "";
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
+        char file[64];
+        page_name("index", C[i].page, file, sizeof file);
+        xmlDocPtr d = parse_page("s", file);
+        expect_pager(d, file, "index", C[i].page, 7, C[i].shown);
+        xmlFreeDoc(d);
+    }
+    for (int k = 1; k <= 7; k++) {
+        char file[64], got[1024];
+        page_name("index", k, file, sizeof file);
+        xmlDocPtr d = parse_page("s", file);
+        xpath_values(d, "//table//tbody/tr/td[1]/a/@href", got, sizeof got);
+        append(rows, sizeof rows, got);
+        xmlFreeDoc(d);
+        snprintf(got, sizeof got, "models/%s/index.html", SLUGS[k - 1]);
+        append(want, sizeof want, got);
+    }
+    cr_expect_str_eq(rows, want, "one model a page, each once, in order");
     expect_verified("s");
 }
 

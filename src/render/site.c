@@ -1,8 +1,5 @@
-/* d_type (DT_DIR, DT_REG) from readdir */
-#define _DEFAULT_SOURCE
 #include "render/site.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +12,6 @@
 #include "render/binder.h"
 #include "render/surface.h"
 #include "util/jsonnum.h"
-#include "util/sha256.h"
 #include "version.h"
 
 bool site_write_file(const char *path, const void *data, size_t len, taf_err *err)
@@ -531,9 +527,36 @@ static void page_range(const page_bounds *b, size_t k, size_t *lo, size_t *hi)
     *hi = *lo + b->per < b->n_cards ? *lo + b->per : b->n_cards;
 }
 
-/* "pager" of page k: numbers, previous/next and a link per page. None for
- * a listing of one page: the templates put the pager element flush against
- * its neighbours, so without it the page has the bytes of an unpaged site. */
+/* Pages the pager names around page k (from 0) of n: the first two, the
+ * last two, and two on each side of k; the others are one gap each run. */
+static bool page_shown(size_t j, size_t k, size_t n)
+{
+    return j < 2 || j + 2 >= n || (j + 2 >= k && j <= k + 2);
+}
+
+static void add_page_link(cJSON *links, const char *base, size_t j, size_t k,
+                          const page_bounds *b)
+{
+    cJSON *l = cJSON_CreateObject();
+    size_t a, z;
+    page_range(b, j, &a, &z);
+    char title[420], file[200];
+    snprintf(title, sizeof title, "models %zu–%zu: %s … %s", a + 1, z, b->first[j], b->last[j]);
+    cJSON_AddNumberToObject(l, "page", (double)(j + 1));
+    if (j == k) {
+        cJSON_AddTrueToObject(l, "current");
+    } else {
+        page_file(base, j, file, sizeof file);
+        cJSON_AddStringToObject(l, "href", file);
+    }
+    cJSON_AddStringToObject(l, "title", title);
+    cJSON_AddItemToArray(links, l);
+}
+
+/* "pager" of page k: numbers, previous/next and links to the pages around
+ * it and at both ends. None for a listing of one page: the templates put
+ * the pager element flush against its neighbours, so without it the page
+ * has the bytes of an unpaged site. */
 static void add_pager(cJSON *d, const char *base, size_t k, const page_bounds *b)
 {
     if (b->n_pages <= 1)
@@ -557,19 +580,13 @@ static void add_pager(cJSON *d, const char *base, size_t k, const page_bounds *b
     }
     cJSON *links = cJSON_AddArrayToObject(p, "links");
     for (size_t j = 0; j < b->n_pages; j++) {
-        cJSON *l = cJSON_CreateObject();
-        size_t a, z;
-        page_range(b, j, &a, &z);
-        char title[420];
-        snprintf(title, sizeof title, "models %zu–%zu: %s … %s", a + 1, z, b->first[j],
-                 b->last[j]);
-        cJSON_AddNumberToObject(l, "page", (double)(j + 1));
-        if (j != k) {
-            page_file(base, j, file, sizeof file);
-            cJSON_AddStringToObject(l, "href", file);
+        if (page_shown(j, k, b->n_pages)) {
+            add_page_link(links, base, j, k, b);
+        } else if (page_shown(j - 1, k, b->n_pages)) {
+            cJSON *gap = cJSON_CreateObject();
+            cJSON_AddTrueToObject(gap, "gap");
+            cJSON_AddItemToArray(links, gap);
         }
-        cJSON_AddStringToObject(l, "title", title);
-        cJSON_AddItemToArray(links, l);
     }
 }
 

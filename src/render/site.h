@@ -51,9 +51,11 @@ char *site_card_summary_text(const cJSON *card);
 /* Models per index and compare page. A listing of more cards is split
  * into pages: NAME.html, NAME-2.html, ... (index.html, index-2.html;
  * compare/X-2.html, compare/X-2-2.html), each built from its own rows and
- * linked to the others; a listing that fits on one page has no page links
- * and the bytes of an unpaged site. */
-#define SITE_PER_PAGE 500
+ * linked to its neighbours, the first and last two pages and the two
+ * pages on each side; a listing that fits on one page has no page links
+ * and the bytes of an unpaged site. 250 rows keep a page's document (~15
+ * KB a row while it is bound) well under what a card's charts need. */
+#define SITE_PER_PAGE 250
 
 /* The cards the listing pages are made from, in order: a cJSON array (of
  * cards or summaries), or n cards fetched one at a time while a page is

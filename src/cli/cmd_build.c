@@ -56,10 +56,12 @@
  *    file system cannot link) with their recorded hashes; unchanged pages
  *    likewise; and when nothing changed and the site is intact, nothing is
  *    written to it at all.
- * What remains proportional to the number of models: the panel page and
- * its charts (panel_build and charts_render_panel take every card's panel
- * facts as one array, ~1 KB a model) and the manifest's and spill's bytes
- * on disk. */
+ * What still grows with the number of models in memory is the panel page:
+ * panel_build and charts_render_panel take every card's panel facts as one
+ * cJSON array (~1 KB a model), and the panel charts plot every model (the
+ * K chart's SVG is ~3 KB a model while it is canonicalised). It is made
+ * after the cards, when their memory has been given back, and after a
+ * long listing, not beside it. */
 
 /* CPU seconds of one worker per step (--timings). */
 typedef struct worker_times {
@@ -111,8 +113,8 @@ static void help(void)
            "--per-page N puts N models on each index and compare page (default %d):\n"
            "a longer listing continues on index-2.html, compare/X-2-2.html, ... with\n"
            "links between the pages (sorting a column sorts one page).\n"
-           "Memory does not grow with the number of models: what the build learns per\n"
-           "model goes to a temporary database in DIR.spill.PID/ beside DIR.\n"
+           "What the build learns per model goes to a temporary database in\n"
+           "DIR.spill.PID/ beside DIR (removed at the end), not into memory.\n"
            "--timings prints where the time went (\"timing NAME VALUE\" lines on stderr:\n"
            "CPU seconds per step summed over workers, wall seconds per phase).\n",
            SITE_PER_PAGE);
@@ -648,7 +650,7 @@ typedef struct {
     render_times main_times;
     struct timespec t0;
     double w_setup, w_keys, w_cards, w_pages, w_manifest, w_swap, w_mark;
-    long rss_cards, rss_pages;
+    long rss_cards, rss_trimmed, rss_pages;
 } build_state;
 
 static double since(const struct timespec *t0)
@@ -670,6 +672,19 @@ static long peak_rss_kb(void)
 {
     struct rusage ru;
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+/* Resident memory now (Linux /proc; 0 elsewhere): what the cards leave
+ * behind for the pages. */
+static long rss_now_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, resident = 0;
+    if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+    if (f)
+        fclose(f);
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 typedef struct {
@@ -1079,6 +1094,7 @@ static void print_timings(build_state *b)
         {"wall.pages", b->w_pages}, {"wall.manifest", b->w_manifest}, {"wall.swap", b->w_swap},
         {"wall.total", since(&b->t0)},
         {"peak_rss_kb.after_cards", (double)b->rss_cards},
+        {"rss_kb.before_pages", (double)b->rss_trimmed},
         {"peak_rss_kb.after_pages", (double)b->rss_pages},
         {"peak_rss_kb.end", (double)peak_rss_kb()}};
     for (size_t k = 0; k < sizeof T / sizeof T[0]; k++)
@@ -1098,6 +1114,7 @@ static bool build_site(build_state *b, taf_err *err)
      * rasters); give them back before the pages need memory */
     malloc_trim(0);
 #endif
+    b->rss_trimmed = rss_now_kb();
     ok = ok && build_pages(b, err);
     wall(b, &b->w_pages);
     b->rss_pages = peak_rss_kb();

@@ -1,12 +1,16 @@
 /* tafcard build at scale (src/cli/cmd_build.c): the pages made from the
- * small per-card summaries equal the pages made from the whole cards; and
- * every shortcut of an incremental build (nothing to do, hard-linked cards,
- * linked pages) ends in exactly the site a fresh build makes. */
+ * small per-card summaries equal the pages made from the whole cards; every
+ * shortcut of an incremental build (nothing to do, hard-linked cards,
+ * linked pages), with the listing in one page or split, ends in exactly
+ * the site a fresh build makes; the manifest streamed from the spill is
+ * the one a walk of the site gives; and no spill database outlives a
+ * build. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -20,6 +24,8 @@
 #include "store/db.h"
 #include "support/run.h"
 #include "util/fsutil.h"
+#include "util/sha256.h"
+#include "version.h"
 
 static char dir[64];
 
@@ -89,6 +95,15 @@ static char *build(const char *out, const char *extra)
     return o;
 }
 
+/* A card set fetched one card at a time, as a build reads its spill. */
+static cJSON *parse_text(void *ctx, size_t i, taf_err *err)
+{
+    cJSON *c = cJSON_Parse(((char **)ctx)[i]);
+    if (!c)
+        taf_fail(err, "BAD", NULL, "summary %zu does not parse", i);
+    return c;
+}
+
 static void expect_same_tree(const char *a, const char *b)
 {
     cr_expect_eq(sh("diff -r %s/%s %s/%s > %s/diff.txt 2>&1", dir, a, dir, b, dir), 0,
@@ -143,8 +158,9 @@ Test(build, pages_from_summaries_equal_pages_from_whole_cards, .init = setup, .f
     snprintf(out, sizeof out, "%s/small", dir);
     snprintf(charts, sizeof charts, "%s/charts", out);
     cr_assert(fs_mkdirs(charts, &err));
-    site_cardset cs = {n, texts, NULL};
-    cJSON *pc = site_panel_cards(&cs);
+    site_cardset cs = {.n = n, .get = parse_text, .ctx = texts};
+    cJSON *pc = site_panel_cards(&cs, &err);
+    cr_assert_not_null(pc, "%s", err.message);
     panel = panel_build(pc, cal);
     cr_assert(charts_render_panel(panel, pc, charts, &err), "%s", err.message);
     cr_assert(site_write_listing_pages(&t, out, &cs, NULL, &err), "%s", err.message);
@@ -196,10 +212,12 @@ Test(build, a_damaged_site_is_restored_to_what_a_fresh_build_makes, .init = setu
     run_free(&r);
 }
 
-Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init = setup,
-     .fini = teardown)
+/* Change one preset and rebuild `s` (built with `extra`): the changed card
+ * is rebuilt, the other two reused (hard links), and the site equals a
+ * fresh build. */
+static void change_one_preset_and_rebuild(const char *extra)
 {
-    free(build("s", "-j 2"));
+    free(build("s", extra));
     struct stat before, after;
     char path[256];
     snprintf(path, sizeof path, "%s/s/models/acme--gpt2/card.json", dir);
@@ -211,15 +229,30 @@ Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init
     char p[128];
     snprintf(p, sizeof p, "%s/presets", dir);
     ingest(p);
-    char *o = build("s", "-j 2");
+    char *o = build("s", extra);
     /* three models: the changed one is rebuilt, the other two reused */
     cr_expect(strstr(o, "(2 reused unchanged)") != NULL, "%s", o);
     free(o);
-    free(build("fresh", "-j 2"));
+    free(build("fresh", extra));
     expect_same_tree("s", "fresh");
     /* a reused card's files are hard links to the previous build's */
     cr_assert_eq(stat(path, &after), 0);
     cr_expect_eq(before.st_ino, after.st_ino, "the reused card.json was copied, not linked");
+}
+
+Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init = setup,
+     .fini = teardown)
+{
+    change_one_preset_and_rebuild("-j 2");
+}
+
+Test(build, one_changed_preset_with_one_model_a_page_equals_a_fresh_build, .init = setup,
+     .fini = teardown)
+{
+    change_one_preset_and_rebuild("-j 2 --per-page 1");
+    char path[256];
+    snprintf(path, sizeof path, "%s/s/compare/X-2-3.html", dir);
+    cr_expect_eq(access(path, F_OK), 0, "three models, one a page: three pages");
 }
 
 Test(build, changed_templates_rebuild_every_card, .init = setup, .fini = teardown)
@@ -231,4 +264,88 @@ Test(build, changed_templates_rebuild_every_card, .init = setup, .fini = teardow
     free(o);
     free(build("fresh", "-j 2"));
     expect_same_tree("s", "fresh");
+}
+
+/* The manifest of a spilled build has the bytes cJSON_Print gives for a
+ * walk of the site with every file hashed from disk (the manifest before
+ * the spill) — after a fresh build and after an incremental one. */
+static void expect_manifest_of_a_walk(const char *site)
+{
+    char cmd[512], path[512];
+    snprintf(cmd, sizeof cmd, "cd %s/%s && find . -type f ! -path ./manifest.json | cut -c3- | "
+                              "LC_ALL=C sort",
+             dir, site);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    snprintf(path, sizeof path, "%s/%s/manifest.json", dir, site);
+    char *got = fs_read_all(path, NULL);
+    cr_assert_not_null(got);
+    cJSON *built = cJSON_Parse(got);
+    cr_assert_not_null(built);
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "generator", "tafcard " TAFCARD_VERSION);
+    cJSON *arr = cJSON_AddArrayToObject(m, "files");
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = '\0';
+        char full[1600], hex[TAF_SHA256_HEX_SIZE];
+        long long size;
+        taf_err err;
+        snprintf(full, sizeof full, "%s/%s/%s", dir, site, line);
+        cr_assert(taf_sha256_file(full, hex, &size, &err), "%s", err.message);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "path", line);
+        cJSON_AddStringToObject(e, "sha256", hex);
+        cJSON_AddNumberToObject(e, "size", (double)size);
+        cJSON_AddItemToArray(arr, e);
+        n++;
+    }
+    pclose(p);
+    cr_assert_gt(n, 20);
+    cJSON_AddItemToObject(m, "build_inputs",
+                          cJSON_Duplicate(cJSON_GetObjectItem(built, "build_inputs"), true));
+    char *want = cJSON_Print(m);
+    size_t len = strlen(want);
+    want = realloc(want, len + 2);
+    memcpy(want + len, "\n", 2);
+    cr_expect_str_eq(got, want, "%s/manifest.json differs from a walk of the site", site);
+    cJSON *cards = cJSON_GetObjectItem(cJSON_GetObjectItem(built, "build_inputs"), "cards");
+    cr_expect_eq(cJSON_GetArraySize(cards), 3, "one key per card");
+    free(want);
+    free(got);
+    cJSON_Delete(m);
+    cJSON_Delete(built);
+}
+
+Test(build, the_manifest_equals_cjson_print_of_a_walk_of_the_site, .init = setup,
+     .fini = teardown)
+{
+    free(build("s", "-j 2 --per-page 2"));
+    expect_manifest_of_a_walk("s");
+    cr_assert_eq(sh("echo changed >> %s/s/models/acme--gpt2/card.md", dir), 0);
+    char *o = build("s", "-j 2 --per-page 2");
+    cr_expect(strstr(o, "(2 reused unchanged)") != NULL, "%s", o);
+    free(o);
+    expect_manifest_of_a_walk("s");
+}
+
+Test(build, a_killed_builds_spill_is_removed_and_none_is_left_behind, .init = setup,
+     .fini = teardown)
+{
+    /* the process id of a child that has exited: no such process now */
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    cr_assert_gt(pid, 0);
+    waitpid(pid, NULL, 0);
+    cr_assert_eq(sh("mkdir -p %s/s.spill.%ld && echo x > %s/s.spill.%ld/build.db-wal", dir,
+                    (long)pid, dir, (long)pid),
+                 0);
+    free(build("s", "-j 2"));
+    cr_expect_neq(sh("ls -d %s/s.spill.* 2>/dev/null | grep -q .", dir), 0,
+                  "a spill directory is left beside the site");
+    free(build("s", "-j 2"));
+    cr_expect_neq(sh("ls -d %s/s.spill.* 2>/dev/null | grep -q .", dir), 0,
+                  "a no-op build left its spill directory");
 }

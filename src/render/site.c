@@ -1,8 +1,5 @@
-/* d_type (DT_DIR, DT_REG) from readdir */
-#define _DEFAULT_SOURCE
 #include "render/site.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +12,6 @@
 #include "render/binder.h"
 #include "render/surface.h"
 #include "util/jsonnum.h"
-#include "util/sha256.h"
 #include "version.h"
 
 bool site_write_file(const char *path, const void *data, size_t len, taf_err *err)
@@ -422,23 +418,176 @@ char *site_card_summary_text(const cJSON *card)
 
 /* ---- index, compare, methodology, panel ---------------------------------- */
 
-/* Card i of a set: the array's item, or its text parsed into *tmp (the
- * caller frees *tmp with cJSON_Delete). NULL when the text does not parse. */
-static const cJSON *cardset_get(const site_cardset *cs, size_t i, const cJSON **cursor, cJSON **tmp)
+/* Reads a card set in order: an array through a cursor (the pages walk it
+ * front to back, page by page), a fetched set one card at a time. */
+typedef struct {
+    const site_cardset *cs;
+    const cJSON *item;      /* array: the item at pos */
+    size_t pos;
+} card_reader;
+
+/* Card i: the array's item, or the fetched summary in *tmp (the caller
+ * frees *tmp with cJSON_Delete). NULL with *err when it cannot be read. */
+static const cJSON *card_at(card_reader *r, size_t i, cJSON **tmp, taf_err *err)
 {
     *tmp = NULL;
-    if (cs->array) {
-        const cJSON *c = *cursor ? (*cursor)->next : cs->array->child;
-        *cursor = c;
-        return c;
+    const site_cardset *cs = r->cs;
+    if (!cs->array) {
+        *tmp = cs->get(cs->ctx, i, err);
+        return *tmp;
     }
-    *tmp = cJSON_Parse(cs->texts[i]);
-    return *tmp;
+    if (!r->item || i < r->pos) {
+        r->item = cs->array->child;
+        r->pos = 0;
+    }
+    while (r->item && r->pos < i) {
+        r->item = r->item->next;
+        r->pos++;
+    }
+    if (!r->item)
+        taf_fail(err, "BAD_CARDS", NULL, "card %zu of the set is missing", i + 1);
+    return r->item;
 }
 
 static size_t cardset_len(const site_cardset *cs)
 {
     return cs->array ? (size_t)cJSON_GetArraySize(cs->array) : cs->n;
+}
+
+/* ---- pages of a listing ---------------------------------------------------- */
+
+static size_t per_page(const site_cardset *cs)
+{
+    return cs->per_page ? cs->per_page : SITE_PER_PAGE;
+}
+
+/* Page k (from 0) of a listing named base: base.html, base-2.html, ... */
+static void page_file(const char *base, size_t k, char *out, size_t outsz)
+{
+    if (k == 0)
+        snprintf(out, outsz, "%s.html", base);
+    else
+        snprintf(out, outsz, "%s-%zu.html", base, k + 1);
+}
+
+/* Every listing is split the same way: the first and last model of each
+ * page (by position and id), read once for the links' titles. */
+typedef struct {
+    size_t n_pages, per, n_cards;
+    char (*first)[160], (*last)[160];
+} page_bounds;
+
+static void page_bounds_free(page_bounds *b)
+{
+    free(b->first);
+    free(b->last);
+    memset(b, 0, sizeof *b);
+}
+
+static bool card_id_at(card_reader *r, size_t i, char out[160], taf_err *err)
+{
+    cJSON *tmp;
+    const cJSON *c = card_at(r, i, &tmp, err);
+    if (!c)
+        return false;
+    const char *id = str_at(c, "model.id");
+    snprintf(out, 160, "%s", id ? id : "?");
+    cJSON_Delete(tmp);
+    return true;
+}
+
+static bool page_bounds_read(const site_cardset *cs, page_bounds *b, taf_err *err)
+{
+    memset(b, 0, sizeof *b);
+    b->n_cards = cardset_len(cs);
+    b->per = per_page(cs);
+    b->n_pages = b->n_cards <= b->per ? 1 : (b->n_cards + b->per - 1) / b->per;
+    if (b->n_pages == 1)
+        return true; /* no links */
+    b->first = calloc(b->n_pages, sizeof *b->first);
+    b->last = calloc(b->n_pages, sizeof *b->last);
+    if (!b->first || !b->last) {
+        page_bounds_free(b);
+        return taf_fail(err, "oom", NULL, "out of memory");
+    }
+    card_reader r = {cs, NULL, 0};
+    for (size_t k = 0; k < b->n_pages; k++) {
+        size_t lo = k * b->per, hi = lo + b->per < b->n_cards ? lo + b->per : b->n_cards;
+        if (!card_id_at(&r, lo, b->first[k], err) || !card_id_at(&r, hi - 1, b->last[k], err)) {
+            page_bounds_free(b);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void page_range(const page_bounds *b, size_t k, size_t *lo, size_t *hi)
+{
+    *lo = k * b->per;
+    *hi = *lo + b->per < b->n_cards ? *lo + b->per : b->n_cards;
+}
+
+/* Pages the pager names around page k (from 0) of n: the first two, the
+ * last two, and two on each side of k; the others are one gap each run. */
+static bool page_shown(size_t j, size_t k, size_t n)
+{
+    return j < 2 || j + 2 >= n || (j + 2 >= k && j <= k + 2);
+}
+
+static void add_page_link(cJSON *links, const char *base, size_t j, size_t k,
+                          const page_bounds *b)
+{
+    cJSON *l = cJSON_CreateObject();
+    size_t a, z;
+    page_range(b, j, &a, &z);
+    char title[420], file[200];
+    snprintf(title, sizeof title, "models %zu–%zu: %s … %s", a + 1, z, b->first[j], b->last[j]);
+    cJSON_AddNumberToObject(l, "page", (double)(j + 1));
+    if (j == k) {
+        cJSON_AddTrueToObject(l, "current");
+    } else {
+        page_file(base, j, file, sizeof file);
+        cJSON_AddStringToObject(l, "href", file);
+    }
+    cJSON_AddStringToObject(l, "title", title);
+    cJSON_AddItemToArray(links, l);
+}
+
+/* "pager" of page k: numbers, previous/next and links to the pages around
+ * it and at both ends. None for a listing of one page: the templates put
+ * the pager element flush against its neighbours, so without it the page
+ * has the bytes of an unpaged site. */
+static void add_pager(cJSON *d, const char *base, size_t k, const page_bounds *b)
+{
+    if (b->n_pages <= 1)
+        return;
+    size_t lo, hi;
+    page_range(b, k, &lo, &hi);
+    cJSON *p = cJSON_AddObjectToObject(d, "pager");
+    cJSON_AddNumberToObject(p, "page", (double)(k + 1));
+    cJSON_AddNumberToObject(p, "pages", (double)b->n_pages);
+    cJSON_AddNumberToObject(p, "first", (double)(lo + 1));
+    cJSON_AddNumberToObject(p, "last", (double)hi);
+    cJSON_AddNumberToObject(p, "total", (double)b->n_cards);
+    char file[200];
+    if (k > 0) {
+        page_file(base, k - 1, file, sizeof file);
+        cJSON_AddStringToObject(p, "prev", file);
+    }
+    if (k + 1 < b->n_pages) {
+        page_file(base, k + 1, file, sizeof file);
+        cJSON_AddStringToObject(p, "next", file);
+    }
+    cJSON *links = cJSON_AddArrayToObject(p, "links");
+    for (size_t j = 0; j < b->n_pages; j++) {
+        if (page_shown(j, k, b->n_pages)) {
+            add_page_link(links, base, j, k, b);
+        } else if (page_shown(j - 1, k, b->n_pages)) {
+            cJSON *gap = cJSON_CreateObject();
+            cJSON_AddTrueToObject(gap, "gap");
+            cJSON_AddItemToArray(links, gap);
+        }
+    }
 }
 
 static const cJSON *tile_for(const cJSON *card, const char *rid)
@@ -449,47 +598,56 @@ static const cJSON *tile_for(const cJSON *card, const char *rid)
     return NULL;
 }
 
-static cJSON *index_data(const site_cardset *cards, const char *panel_note)
+/* One row of the index: model facts, measured γ (text), a verdict chip per
+ * profile recipe. */
+static cJSON *index_row(const cJSON *c)
+{
+    cJSON *m = cJSON_CreateObject();
+    const cJSON *model = cJSON_GetObjectItem(c, "model");
+    const char *keys[] = {"id", "slug", "family", "n_params", "theta", "T_train"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        cJSON_AddItemToObject(m, keys[k], cJSON_Duplicate(cJSON_GetObjectItem(model, keys[k]), true));
+    const cJSON *g = NULL;
+    for (const cJSON *r = cJSON_GetObjectItem(c, "measured_rows")->child; r; r = r->next)
+        if (strcmp(str_at(r, "corpus"), "text") == 0)
+            g = cJSON_GetObjectItem(r, "gamma");
+    cJSON_AddItemToObject(m, "gamma_text", g ? cJSON_Duplicate(g, true) : cJSON_CreateNull());
+    cJSON *tiles = cJSON_AddArrayToObject(m, "tiles");
+    for (int i = 0; i < N_PROFILE_IDS; i++) {
+        const cJSON *t = tile_for(c, PROFILE_IDS[i]);
+        cJSON *e = t ? cJSON_Duplicate(t, true) : cJSON_CreateObject();
+        if (!t) {
+            cJSON_AddStringToObject(e, "id", PROFILE_IDS[i]);
+            cJSON_AddStringToObject(e, "verdict", "—");
+            cJSON_AddStringToObject(e, "verdict_class", "na");
+            cJSON_AddStringToObject(e, "reason", "not evaluated");
+        }
+        cJSON_AddItemToArray(tiles, e);
+    }
+    return m;
+}
+
+/* Page k of the index: its rows only; the count is of every card. */
+static cJSON *index_data(card_reader *rd, const page_bounds *b, size_t k, const char *panel_note,
+                         taf_err *err)
 {
     cJSON *d = cJSON_CreateObject(), *models = cJSON_AddArrayToObject(d, "models");
     cJSON *ids = cJSON_AddArrayToObject(d, "recipe_ids");
     for (int i = 0; i < N_PROFILE_IDS; i++)
         cJSON_AddItemToArray(ids, cJSON_CreateString(PROFILE_IDS[i]));
-    int count = 0;
-    const cJSON *cursor = NULL;
-    size_t n = cardset_len(cards);
-    for (size_t ci = 0; ci < n; ci++, count++) {
+    size_t lo, hi;
+    page_range(b, k, &lo, &hi);
+    for (size_t ci = lo; ci < hi; ci++) {
         cJSON *tmp;
-        const cJSON *c = cardset_get(cards, ci, &cursor, &tmp);
-        if (!c)
-            continue;
-        cJSON *m = cJSON_CreateObject();
-        const cJSON *model = cJSON_GetObjectItem(c, "model");
-        const char *keys[] = {"id", "slug", "family", "n_params", "theta", "T_train"};
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            cJSON_AddItemToObject(m, keys[k],
-                                  cJSON_Duplicate(cJSON_GetObjectItem(model, keys[k]), true));
-        const cJSON *g = NULL;
-        for (const cJSON *r = cJSON_GetObjectItem(c, "measured_rows")->child; r; r = r->next)
-            if (strcmp(str_at(r, "corpus"), "text") == 0)
-                g = cJSON_GetObjectItem(r, "gamma");
-        cJSON_AddItemToObject(m, "gamma_text", g ? cJSON_Duplicate(g, true) : cJSON_CreateNull());
-        cJSON *tiles = cJSON_AddArrayToObject(m, "tiles");
-        for (int i = 0; i < N_PROFILE_IDS; i++) {
-            const cJSON *t = tile_for(c, PROFILE_IDS[i]);
-            cJSON *e = t ? cJSON_Duplicate(t, true) : cJSON_CreateObject();
-            if (!t) {
-                cJSON_AddStringToObject(e, "id", PROFILE_IDS[i]);
-                cJSON_AddStringToObject(e, "verdict", "—");
-                cJSON_AddStringToObject(e, "verdict_class", "na");
-                cJSON_AddStringToObject(e, "reason", "not evaluated");
-            }
-            cJSON_AddItemToArray(tiles, e);
+        const cJSON *c = card_at(rd, ci, &tmp, err);
+        if (!c) {
+            cJSON_Delete(d);
+            return NULL;
         }
-        cJSON_AddItemToArray(models, m);
+        cJSON_AddItemToArray(models, index_row(c));
         cJSON_Delete(tmp);
     }
-    cJSON_AddNumberToObject(d, "count", count);
+    cJSON_AddNumberToObject(d, "count", (double)b->n_cards);
     if (panel_note)
         cJSON_AddStringToObject(d, "panel_missing", panel_note);
     cJSON *links = cJSON_AddArrayToObject(d, "compare_links");
@@ -501,71 +659,108 @@ static cJSON *index_data(const site_cardset *cards, const char *panel_note)
         cJSON_AddStringToObject(l, "file", file);
         cJSON_AddItemToArray(links, l);
     }
+    add_pager(d, "index", k, b);
     return d;
 }
 
-/* One recipe across all cards: the card's own result (profile variant, or
- * the measured run for the recipes that need a measurement). */
-static cJSON *compare_data(const site_cardset *cards, const taf_recipe *r)
+/* The card's own result of a recipe (profile variant, or the measured run
+ * for the recipes that need a measurement), or NULL. */
+static const cJSON *recipe_result(const cJSON *c, const char *rid)
+{
+    const cJSON *res = NULL;
+    for (const cJSON *e = cJSON_GetObjectItem(c, "recipes")->child; e && !res; e = e->next)
+        if (strcmp(str_at(e, "id"), rid) == 0)
+            res = cJSON_GetObjectItem(e, "result");
+    return res;
+}
+
+/* The compare columns of a recipe: the step names of the first chain in
+ * the set that has steps, so every page has the same columns. NULL with
+ * *err when a card cannot be read. */
+static cJSON *compare_columns(card_reader *rd, size_t n, const taf_recipe *r, taf_err *err)
+{
+    cJSON *cols = cJSON_CreateArray();
+    bool found = false;
+    for (size_t ci = 0; ci < n && !found; ci++) {
+        cJSON *tmp;
+        const cJSON *c = card_at(rd, ci, &tmp, err);
+        if (!c) {
+            cJSON_Delete(cols);
+            return NULL;
+        }
+        const cJSON *res = recipe_result(c, r->id);
+        const cJSON *chain = res ? cJSON_GetObjectItem(res, "chain") : NULL;
+        if (chain && chain->child) {
+            for (const cJSON *s = chain->child; s; s = s->next)
+                cJSON_AddItemToArray(cols, cJSON_CreateString(str_at(s, "name")));
+            found = true;
+        }
+        cJSON_Delete(tmp);
+    }
+    return cols;
+}
+
+static cJSON *compare_row(const cJSON *c, const cJSON *res, const taf_recipe *r,
+                          const cJSON *cols)
+{
+    const cJSON *chain = cJSON_GetObjectItem(res, "chain");
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddStringToObject(row, "label", str_at(c, "model.id"));
+    cJSON_AddStringToObject(row, "slug", str_at(c, "model.slug"));
+    const char *v = str_at(res, "verdict");
+    cJSON_AddStringToObject(row, "verdict", v ? v : "—");
+    const cJSON *t = NULL;
+    for (const cJSON *x = cJSON_GetObjectItem(c, "tiles")->child; x && !t; x = x->next)
+        if (strcmp(str_at(x, "id"), r->id) == 0)
+            t = x;
+    cJSON_AddStringToObject(row, "verdict_class", t ? str_at(t, "verdict_class") : "na");
+    const char *reason = str_at(res, "reason");
+    cJSON_AddStringToObject(row, "reason", reason ? reason : "");
+    cJSON *vals = cJSON_AddArrayToObject(row, "values");
+    for (const cJSON *col = cols->child; col; col = col->next) {
+        const cJSON *found = NULL;
+        for (const cJSON *s = chain ? chain->child : NULL; s && !found; s = s->next)
+            if (strcmp(str_at(s, "name"), col->valuestring) == 0) {
+                const cJSON *rv = cJSON_GetObjectItem(s, "result");
+                found = cJSON_IsObject(rv) ? cJSON_GetObjectItem(rv, "GB") : rv;
+            }
+        double x;
+        cJSON_AddItemToArray(vals, found && jget_double(found, &x)
+                                       ? cJSON_Duplicate(found, true)
+                                       : (found && cJSON_IsString(found)
+                                              ? cJSON_Duplicate(found, true)
+                                              : cJSON_CreateNull()));
+    }
+    return row;
+}
+
+/* Page k of one recipe across all cards (cards without a result for it
+ * are left out). */
+static cJSON *compare_data(card_reader *rd, const page_bounds *b, size_t k, const taf_recipe *r,
+                           const cJSON *cols, taf_err *err)
 {
     cJSON *d = cJSON_CreateObject();
     char title[200];
     snprintf(title, sizeof title, "%s %s across all models", r->id, r->name);
     cJSON_AddStringToObject(d, "title", title);
     cJSON_AddStringToObject(d, "description", r->description);
-    cJSON *cols = cJSON_AddArrayToObject(d, "columns");
+    cJSON_AddItemToObject(d, "columns", cJSON_Duplicate(cols, true));
     cJSON *rows = cJSON_AddArrayToObject(d, "rows");
-    bool have_cols = false;
-    const cJSON *cursor = NULL;
-    size_t n = cardset_len(cards);
-    for (size_t ci = 0; ci < n; ci++) {
+    size_t lo, hi;
+    page_range(b, k, &lo, &hi);
+    for (size_t ci = lo; ci < hi; ci++) {
         cJSON *tmp;
-        const cJSON *c = cardset_get(cards, ci, &cursor, &tmp);
-        const cJSON *res = NULL;
-        for (const cJSON *e = c ? cJSON_GetObjectItem(c, "recipes")->child : NULL; e && !res;
-             e = e->next)
-            if (strcmp(str_at(e, "id"), r->id) == 0)
-                res = cJSON_GetObjectItem(e, "result");
-        if (!res) {
-            cJSON_Delete(tmp);
-            continue;
+        const cJSON *c = card_at(rd, ci, &tmp, err);
+        if (!c) {
+            cJSON_Delete(d);
+            return NULL;
         }
-        const cJSON *chain = cJSON_GetObjectItem(res, "chain");
-        if (!have_cols && chain && chain->child) {
-            for (const cJSON *s = chain->child; s; s = s->next)
-                cJSON_AddItemToArray(cols, cJSON_CreateString(str_at(s, "name")));
-            have_cols = true;
-        }
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddStringToObject(row, "label", str_at(c, "model.id"));
-        cJSON_AddStringToObject(row, "slug", str_at(c, "model.slug"));
-        const char *v = str_at(res, "verdict");
-        cJSON_AddStringToObject(row, "verdict", v ? v : "—");
-        const cJSON *t = NULL;
-        for (const cJSON *x = cJSON_GetObjectItem(c, "tiles")->child; x && !t; x = x->next)
-            if (strcmp(str_at(x, "id"), r->id) == 0)
-                t = x;
-        cJSON_AddStringToObject(row, "verdict_class", t ? str_at(t, "verdict_class") : "na");
-        const char *reason = str_at(res, "reason");
-        cJSON_AddStringToObject(row, "reason", reason ? reason : "");
-        cJSON *vals = cJSON_AddArrayToObject(row, "values");
-        for (const cJSON *col = cols->child; col; col = col->next) {
-            const cJSON *found = NULL;
-            for (const cJSON *s = chain ? chain->child : NULL; s && !found; s = s->next)
-                if (strcmp(str_at(s, "name"), col->valuestring) == 0) {
-                    const cJSON *rv = cJSON_GetObjectItem(s, "result");
-                    found = cJSON_IsObject(rv) ? cJSON_GetObjectItem(rv, "GB") : rv;
-                }
-            double x;
-            cJSON_AddItemToArray(vals, found && jget_double(found, &x)
-                                           ? cJSON_Duplicate(found, true)
-                                           : (found && cJSON_IsString(found)
-                                                  ? cJSON_Duplicate(found, true)
-                                                  : cJSON_CreateNull()));
-        }
-        cJSON_AddItemToArray(rows, row);
+        const cJSON *res = recipe_result(c, r->id);
+        if (res)
+            cJSON_AddItemToArray(rows, compare_row(c, res, r, cols));
         cJSON_Delete(tmp);
     }
+    add_pager(d, r->id, k, b);
     return d;
 }
 
@@ -611,39 +806,71 @@ static cJSON *methodology_data(void)
     return d;
 }
 
-bool site_write_listing_pages(const site_templates *t, const char *out,
-                              const site_cardset *cards, const char *panel_note, taf_err *err)
+static bool write_index_pages(const site_templates *t, const char *out, card_reader *rd,
+                              const page_bounds *b, const char *panel_note, taf_err *err)
 {
-    char path[1400];
-    cJSON *d = index_data(cards, panel_note);
-    snprintf(path, sizeof path, "%s/index.html", out);
-    bool ok = render_page(t->index, "index.xhtml", d, path, err);
-    if (!ok)
-        return false;
-    snprintf(path, sizeof path, "%s/compare", out);
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return taf_fail(err, "CANNOT_WRITE", NULL, "cannot create %s: %s", path, strerror(errno));
-    for (int i = 0; i < TAF_N_RECIPES; i++) {
-        d = compare_data(cards, &TAF_RECIPES[i]);
-        snprintf(path, sizeof path, "%s/compare/%s.html", out, TAF_RECIPES[i].id);
-        ok = render_page(t->compare, "compare.xhtml", d, path, err);
-        if (!ok)
+    for (size_t k = 0; k < b->n_pages; k++) {
+        cJSON *d = index_data(rd, b, k, panel_note, err);
+        if (!d)
+            return false;
+        char file[200], path[1400];
+        page_file("index", k, file, sizeof file);
+        snprintf(path, sizeof path, "%s/%s", out, file);
+        if (!render_page(t->index, "index.xhtml", d, path, err))
             return false;
     }
-    d = methodology_data();
-    snprintf(path, sizeof path, "%s/methodology.html", out);
-    ok = render_page(t->methodology, "methodology.xhtml", d, path, err);
-    if (!ok)
-        return false;
+    return true;
+}
+
+static bool write_compare_pages(const site_templates *t, const char *out, card_reader *rd,
+                                const page_bounds *b, const taf_recipe *r, taf_err *err)
+{
+    cJSON *cols = compare_columns(rd, b->n_cards, r, err);
+    bool ok = cols != NULL;
+    for (size_t k = 0; ok && k < b->n_pages; k++) {
+        cJSON *d = compare_data(rd, b, k, r, cols, err);
+        char file[200], path[1400];
+        page_file(r->id, k, file, sizeof file);
+        snprintf(path, sizeof path, "%s/compare/%s", out, file);
+        ok = d && render_page(t->compare, "compare.xhtml", d, path, err);
+    }
+    cJSON_Delete(cols);
+    return ok;
+}
+
+static bool write_assets(const site_templates *t, const char *out, taf_err *err)
+{
     const char *assets[] = {"style.css", "sort.js"};
     for (size_t i = 0; i < 2; i++) {
-        char from[1200];
+        char from[1200], path[1400];
         snprintf(from, sizeof from, "%s/%s", t->dir, assets[i]);
         snprintf(path, sizeof path, "%s/%s", out, assets[i]);
         if (!copy_file(from, path, err))
             return false;
     }
     return true;
+}
+
+bool site_write_listing_pages(const site_templates *t, const char *out,
+                              const site_cardset *cards, const char *panel_note, taf_err *err)
+{
+    page_bounds b;
+    if (!page_bounds_read(cards, &b, err))
+        return false;
+    card_reader rd = {cards, NULL, 0};
+    char path[1400];
+    bool ok = write_index_pages(t, out, &rd, &b, panel_note, err);
+    snprintf(path, sizeof path, "%s/compare", out);
+    if (ok && mkdir(path, 0755) != 0 && errno != EEXIST)
+        ok = taf_fail(err, "CANNOT_WRITE", NULL, "cannot create %s: %s", path, strerror(errno));
+    for (int i = 0; ok && i < TAF_N_RECIPES; i++)
+        ok = write_compare_pages(t, out, &rd, &b, &TAF_RECIPES[i], err);
+    page_bounds_free(&b);
+    if (!ok)
+        return false;
+    snprintf(path, sizeof path, "%s/methodology.html", out);
+    return render_page(t->methodology, "methodology.xhtml", methodology_data(), path, err) &&
+           write_assets(t, out, err);
 }
 
 bool site_write_panel_page(const site_templates *t, const char *out, const cJSON *panel,
@@ -661,12 +888,26 @@ bool site_write_panel_page(const site_templates *t, const char *out, const cJSON
 bool site_write_pages(const site_templates *t, const char *out, const cJSON *cards,
                       const cJSON *panel, const char *panel_note, taf_err *err)
 {
-    site_cardset cs = {0, NULL, cards};
+    site_cardset cs = {.array = cards};
     return site_write_listing_pages(t, out, &cs, panel_note, err) &&
            site_write_panel_page(t, out, panel, panel_note, err);
 }
 
-cJSON *site_panel_cards(const site_cardset *cards)
+/* obj's listed keys (those present), deep-copied; the keys are the static
+ * strings themselves (cJSON's "CS" members), not copies: a build holds one
+ * of these objects per model while the panel page is made. */
+static cJSON *pick_static(const cJSON *obj, const char *const *keys, size_t n)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItem(obj, keys[i]) : NULL;
+        if (v)
+            cJSON_AddItemToObjectCS(o, keys[i], cJSON_Duplicate(v, true));
+    }
+    return o;
+}
+
+cJSON *site_panel_cards(const site_cardset *cards, taf_err *err)
 {
     static const char *const MODEL[] = {"id", "slug", "family", "theta", "T_train", "n_params",
                                         "n_kv_heads", "n_attention_heads", "has_SWA",
@@ -675,471 +916,31 @@ cJSON *site_panel_cards(const site_cardset *cards)
     static const char *const KEYS[] = {"gamma_pade", "gamma_decomposed", "compute_invariant_K"};
     static const char *const PROV[] = {"tool_version"};
     cJSON *out = cJSON_CreateArray();
-    const cJSON *cursor = NULL;
+    card_reader rd = {cards, NULL, 0};
     size_t n = cardset_len(cards);
     for (size_t ci = 0; ci < n; ci++) {
         cJSON *tmp;
-        const cJSON *c = cardset_get(cards, ci, &cursor, &tmp);
-        if (!c)
-            continue;
+        const cJSON *c = card_at(&rd, ci, &tmp, err);
+        if (!c) {
+            cJSON_Delete(out);
+            return NULL;
+        }
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "model", pick(cJSON_GetObjectItem(c, "model"), MODEL, 10));
-        cJSON_AddItemToObject(o, "summary", pick(cJSON_GetObjectItem(c, "summary"), SUMMARY, 1));
-        cJSON_AddItemToObject(o, "key_numbers", pick(cJSON_GetObjectItem(c, "key_numbers"), KEYS, 3));
+        cJSON_AddItemToObjectCS(o, "model", pick_static(cJSON_GetObjectItem(c, "model"), MODEL, 10));
+        cJSON_AddItemToObjectCS(o, "summary",
+                                pick_static(cJSON_GetObjectItem(c, "summary"), SUMMARY, 1));
+        cJSON_AddItemToObjectCS(o, "key_numbers",
+                                pick_static(cJSON_GetObjectItem(c, "key_numbers"), KEYS, 3));
         const cJSON *mr = cJSON_GetObjectItem(c, "measured_rows");
-        cJSON_AddItemToObject(o, "measured_rows", mr ? cJSON_Duplicate(mr, true) : cJSON_CreateArray());
+        cJSON_AddItemToObjectCS(o, "measured_rows",
+                                mr ? cJSON_Duplicate(mr, true) : cJSON_CreateArray());
         const cJSON *fits = cJSON_GetObjectItem(c, "fits");
         if (fits)
-            cJSON_AddItemToObject(o, "fits", cJSON_Duplicate(fits, true));
-        cJSON_AddItemToObject(o, "provenance", pick(cJSON_GetObjectItem(c, "provenance"), PROV, 1));
+            cJSON_AddItemToObjectCS(o, "fits", cJSON_Duplicate(fits, true));
+        cJSON_AddItemToObjectCS(o, "provenance",
+                                pick_static(cJSON_GetObjectItem(c, "provenance"), PROV, 1));
         cJSON_AddItemToArray(out, o);
         cJSON_Delete(tmp);
     }
     return out;
-}
-
-/* ---- manifest ------------------------------------------------------------ */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool walk(const char *root, const char *rel, char ***list, size_t *n, size_t *cap,
-                 taf_err *err)
-{
-    char dir[1400];
-    snprintf(dir, sizeof dir, "%s%s%s", root, rel[0] ? "/" : "", rel);
-    DIR *d = opendir(dir);
-    if (!d)
-        return taf_fail(err, "CANNOT_READ", NULL, "cannot list %s: %s", dir, strerror(errno));
-    struct dirent *e;
-    bool ok = true;
-    while (ok && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char sub[1400], full[2800];
-        snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
-        snprintf(full, sizeof full, "%s/%s", root, sub);
-        struct stat st;
-        if (stat(full, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            ok = walk(root, sub, list, n, cap, err);
-        } else if (S_ISREG(st.st_mode)) {
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 256;
-                *list = realloc(*list, *cap * sizeof **list);
-            }
-            (*list)[(*n)++] = strdup(sub);
-        }
-    }
-    closedir(d);
-    return ok;
-}
-
-static bool list_files(const char *root, char ***list, size_t *n, taf_err *err)
-{
-    size_t cap = 0;
-    *list = NULL;
-    *n = 0;
-    if (!walk(root, "", list, n, &cap, err))
-        return false;
-    /* readdir order is unspecified: sort for a stable manifest */
-    qsort(*list, *n, sizeof **list, cmp_str);
-    return true;
-}
-
-static void free_list(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
-}
-
-bool site_write_manifest(const char *out, taf_err *err)
-{
-    char **files;
-    size_t n;
-    if (!list_files(out, &files, &n, err))
-        return false;
-    cJSON *m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "generator", "tafcard " TAFCARD_VERSION);
-    cJSON *arr = cJSON_AddArrayToObject(m, "files");
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
-        if (strcmp(files[i], "manifest.json") == 0)
-            continue;
-        char path[1400], hex[TAF_SHA256_HEX_SIZE];
-        long long size;
-        snprintf(path, sizeof path, "%s/%s", out, files[i]);
-        ok = taf_sha256_file(path, hex, &size, err);
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "path", files[i]);
-        cJSON_AddStringToObject(e, "sha256", hex);
-        cJSON_AddItemToObject(e, "size", jint(size));
-        cJSON_AddItemToArray(arr, e);
-    }
-    free_list(files, n);
-    if (ok) {
-        char *text = cJSON_Print(m);
-        char path[1200];
-        snprintf(path, sizeof path, "%s/manifest.json", out);
-        size_t len = strlen(text);
-        text = realloc(text, len + 2);
-        text[len] = '\n';
-        ok = site_write_file(path, text, len + 1, err);
-        free(text);
-    }
-    cJSON_Delete(m);
-    return ok;
-}
-
-/* ---- manifest from the build's output logs ------------------------------------ */
-
-typedef struct {
-    const render_outlog_entry *e;
-    size_t seq;
-} log_ref;
-
-static int cmp_ref(const void *a, const void *b)
-{
-    const log_ref *x = a, *y = b;
-    int c = strcmp(x->e->path, y->e->path);
-    return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-/* Every regular file under root (relative paths), from d_type where the
- * file system gives it; sorted. */
-static bool walk_fast(const char *root, const char *rel, char ***list, size_t *n, size_t *cap,
-                      taf_err *err)
-{
-    char dir[2048];
-    snprintf(dir, sizeof dir, "%s%s%s", root, rel[0] ? "/" : "", rel);
-    DIR *d = opendir(dir);
-    if (!d)
-        return taf_fail(err, "CANNOT_READ", NULL, "cannot list %s: %s", dir, strerror(errno));
-    struct dirent *e;
-    bool ok = true;
-    while (ok && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char sub[1400];
-        snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
-        bool is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
-        if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-            char full[2800];
-            struct stat st;
-            snprintf(full, sizeof full, "%s/%s", root, sub);
-            if (stat(full, &st) != 0)
-                continue;
-            is_dir = S_ISDIR(st.st_mode);
-            is_reg = S_ISREG(st.st_mode);
-        }
-        if (is_dir) {
-            ok = walk_fast(root, sub, list, n, cap, err);
-        } else if (is_reg) {
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 256;
-                *list = realloc(*list, *cap * sizeof **list);
-            }
-            (*list)[(*n)++] = strdup(sub);
-        }
-    }
-    closedir(d);
-    return ok;
-}
-
-/* A JSON string as cJSON prints it (", \\, control characters escaped;
- * UTF-8 as is). */
-static void json_put_string(FILE *f, const char *s)
-{
-    putc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 32)
-                fprintf(f, "\\u%04x", *p);
-            else
-                putc(*p, f);
-        }
-    }
-    putc('"', f);
-}
-
-bool site_write_manifest_logged(const char *out, render_outlog *const *logs, size_t n_logs,
-                                cJSON *inputs, taf_err *err)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < n_logs; i++) {
-        if (logs[i]->failed)
-            return taf_fail(err, "oom", NULL, "out of memory while recording the output files");
-        total += logs[i]->n;
-    }
-    log_ref *refs = malloc((total ? total : 1) * sizeof *refs);
-    if (!refs)
-        return taf_fail(err, "oom", NULL, "out of memory");
-    size_t k = 0;
-    for (size_t i = 0; i < n_logs; i++)
-        for (size_t j = 0; j < logs[i]->n; j++, k++)
-            refs[k] = (log_ref){&logs[i]->e[j], k};
-    qsort(refs, total, sizeof *refs, cmp_ref);
-    char **files = NULL;
-    size_t n = 0, cap = 0;
-    if (!walk_fast(out, "", &files, &n, &cap, err)) {
-        free(refs);
-        free_list(files, n);
-        return false;
-    }
-    qsort(files, n, sizeof *files, cmp_str);
-    /* streamed, in cJSON_Print's layout (the same bytes as before): a
-     * manifest of 150,000 files is never a tree in memory */
-    char mpath[1200];
-    snprintf(mpath, sizeof mpath, "%s/manifest.json", out);
-    FILE *f = fopen(mpath, "wb");
-    if (!f) {
-        free(refs);
-        free_list(files, n);
-        return taf_fail(err, "CANNOT_WRITE", "check the output directory", "cannot create %s: %s",
-                        mpath, strerror(errno));
-    }
-    fputs("{\n\t\"generator\":\t\"tafcard " TAFCARD_VERSION "\",\n\t\"files\":\t[", f);
-    bool ok = true, first = true;
-    size_t r = 0;
-    for (size_t i = 0; i < n && ok; i++) {
-        if (strcmp(files[i], "manifest.json") == 0)
-            continue;
-        /* the last record of this path, if any */
-        while (r < total && strcmp(refs[r].e->path, files[i]) < 0)
-            r++;
-        const render_outlog_entry *hit = NULL;
-        while (r < total && strcmp(refs[r].e->path, files[i]) == 0)
-            hit = refs[r++].e;
-        char hex[TAF_SHA256_HEX_SIZE];
-        long long size;
-        if (hit) {
-            memcpy(hex, hit->sha256, sizeof hex);
-            size = hit->size;
-        } else { /* not written through a recording writer: hash it */
-            char path[2800];
-            snprintf(path, sizeof path, "%s/%s", out, files[i]);
-            ok = taf_sha256_file(path, hex, &size, err);
-            if (!ok)
-                break;
-        }
-        fputs(first ? "{\n\t\t\t\"path\":\t" : ", {\n\t\t\t\"path\":\t", f);
-        json_put_string(f, files[i]);
-        fprintf(f, ",\n\t\t\t\"sha256\":\t\"%s\",\n\t\t\t\"size\":\t%lld\n\t\t}", hex, size);
-        first = false;
-    }
-    free(refs);
-    free_list(files, n);
-    fputs("]", f);
-    if (ok && inputs) {
-        /* {"build_inputs": …} printed by cJSON, without its outer braces */
-        cJSON *wrap = cJSON_CreateObject();
-        cJSON_AddItemReferenceToObject(wrap, "build_inputs", inputs);
-        char *text = cJSON_Print(wrap);
-        cJSON_Delete(wrap);
-        size_t len = text ? strlen(text) : 0;
-        ok = len >= 4;
-        if (ok) {
-            fputs(",\n", f);
-            fwrite(text + 2, 1, len - 4, f); /* drop "{\n" and "\n}" */
-        }
-        free(text);
-    }
-    fputs("\n}\n", f);
-    bool werr = ferror(f) != 0;
-    if (fclose(f) != 0 || werr) {
-        if (ok)
-            taf_fail(err, "CANNOT_WRITE", "is the disk full?", "error writing %s", mpath);
-        ok = false;
-    }
-    return ok;
-}
-
-/* ---- the previous build's manifest --------------------------------------------- */
-
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(((const render_outlog_entry *)a)->path, ((const render_outlog_entry *)b)->path);
-}
-
-static int cmp_card_key(const void *a, const void *b)
-{
-    return strcmp(((const site_card_key *)a)->slug, ((const site_card_key *)b)->slug);
-}
-
-bool site_manifest_load(const char *out, site_manifest *m)
-{
-    memset(m, 0, sizeof *m);
-    char path[1200];
-    snprintf(path, sizeof path, "%s/manifest.json", out);
-    char *text;
-    size_t len;
-    taf_err e;
-    if (!render_read_file(path, &text, &len, &e))
-        return false;
-    cJSON *j = cJSON_ParseWithLength(text, len);
-    free(text);
-    const cJSON *files = j ? cJSON_GetObjectItem(j, "files") : NULL;
-    const cJSON *in = j ? cJSON_GetObjectItem(j, "build_inputs") : NULL;
-    bool ok = cJSON_IsArray(files);
-    size_t nf = ok ? (size_t)cJSON_GetArraySize(files) : 0;
-    m->files = calloc(nf ? nf : 1, sizeof *m->files);
-    ok = ok && m->files;
-    for (const cJSON *f = ok ? files->child : NULL; f && ok; f = f->next) {
-        const char *p = str_at(f, "path"), *h = str_at(f, "sha256");
-        double size;
-        /* only plain relative paths inside the site are taken over */
-        if (!p || !h || strlen(h) != 64 || !jget_double(cJSON_GetObjectItem(f, "size"), &size) ||
-            !p[0] || p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 ||
-            strstr(p, "/../") || strstr(p, "//") ||
-            (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0)) {
-            ok = false;
-            break;
-        }
-        render_outlog_entry *x = &m->files[m->n_files];
-        x->path = strdup(p);
-        memcpy(x->sha256, h, 65);
-        x->size = (long long)size;
-        ok = x->path != NULL;
-        m->n_files += ok;
-    }
-    if (ok)
-        qsort(m->files, m->n_files, sizeof *m->files, cmp_entry);
-    const cJSON *cards = cJSON_GetObjectItem(in, "cards");
-    if (ok && cJSON_IsObject(cards)) {
-        size_t nc = (size_t)cJSON_GetArraySize(cards);
-        m->cards = calloc(nc ? nc : 1, sizeof *m->cards);
-        ok = m->cards != NULL;
-        for (const cJSON *c = ok ? cards->child : NULL; c && ok; c = c->next) {
-            if (!cJSON_IsString(c) || strlen(c->valuestring) != 64 || !c->string) {
-                ok = false;
-                break;
-            }
-            site_card_key *x = &m->cards[m->n_cards];
-            x->slug = strdup(c->string);
-            memcpy(x->key, c->valuestring, 65);
-            ok = x->slug != NULL;
-            m->n_cards += ok;
-        }
-        if (ok)
-            qsort(m->cards, m->n_cards, sizeof *m->cards, cmp_card_key);
-        const char *pk = str_at(in, "pages");
-        if (ok && pk && strlen(pk) == 64) {
-            memcpy(m->pages_key, pk, 65);
-            m->has_inputs = true;
-        }
-    }
-    cJSON_Delete(j);
-    if (!ok)
-        site_manifest_free(m);
-    return ok;
-}
-
-void site_manifest_free(site_manifest *m)
-{
-    for (size_t i = 0; i < m->n_files; i++)
-        free(m->files[i].path);
-    for (size_t i = 0; i < m->n_cards; i++)
-        free(m->cards[i].slug);
-    free(m->files);
-    free(m->cards);
-    memset(m, 0, sizeof *m);
-}
-
-const char *site_manifest_card_key(const site_manifest *m, const char *slug)
-{
-    site_card_key k = {(char *)slug, ""};
-    const site_card_key *hit = m->n_cards ? bsearch(&k, m->cards, m->n_cards, sizeof k,
-                                                     cmp_card_key)
-                                          : NULL;
-    return hit ? hit->key : NULL;
-}
-
-void site_manifest_range(const site_manifest *m, const char *prefix, size_t *lo, size_t *hi)
-{
-    size_t plen = strlen(prefix), a = 0, b = m->n_files;
-    while (a < b) { /* first entry ≥ prefix */
-        size_t mid = a + (b - a) / 2;
-        if (strcmp(m->files[mid].path, prefix) < 0)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    *lo = a;
-    while (a < m->n_files && strncmp(m->files[a].path, prefix, plen) == 0)
-        a++;
-    *hi = a;
-}
-
-bool site_verify(const char *out, int *changes, taf_err *err)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/manifest.json", out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return taf_fail(err, "NO_MANIFEST", "build the site first (tafcard build)",
-                        "cannot open %s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)len + 1);
-    size_t got = fread(text, 1, (size_t)len, f);
-    fclose(f);
-    text[got] = '\0';
-    cJSON *m = cJSON_Parse(text);
-    free(text);
-    const cJSON *arr = m ? cJSON_GetObjectItem(m, "files") : NULL;
-    if (!cJSON_IsArray(arr)) {
-        cJSON_Delete(m);
-        return taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s: /files: expected an array",
-                        path);
-    }
-    *changes = 0;
-    for (const cJSON *e = arr->child; e; e = e->next) {
-        const char *rel = str_at(e, "path"), *want = str_at(e, "sha256");
-        if (!rel || !want || rel[0] == '/' || strcmp(rel, "..") == 0 ||
-            strncmp(rel, "../", 3) == 0 || strstr(rel, "/../") ||
-            (strlen(rel) >= 3 && strcmp(rel + strlen(rel) - 3, "/..") == 0)) {
-            printf("bad entry in manifest\n");
-            (*changes)++;
-            continue;
-        }
-        char full[1400], hex[TAF_SHA256_HEX_SIZE];
-        snprintf(full, sizeof full, "%s/%s", out, rel);
-        taf_err e2;
-        if (!taf_sha256_file(full, hex, NULL, &e2)) {
-            printf("missing  %s\n", rel);
-            (*changes)++;
-        } else if (strcmp(hex, want) != 0) {
-            printf("changed  %s\n", rel);
-            (*changes)++;
-        }
-    }
-    char **files;
-    size_t n;
-    if (list_files(out, &files, &n, err)) {
-        for (size_t i = 0; i < n; i++) {
-            bool listed = strcmp(files[i], "manifest.json") == 0;
-            for (const cJSON *e = arr->child; e && !listed; e = e->next)
-                listed = strcmp(str_at(e, "path"), files[i]) == 0;
-            if (!listed) {
-                printf("unlisted %s\n", files[i]);
-                (*changes)++;
-            }
-        }
-        free_list(files, n);
-    }
-    cJSON_Delete(m);
-    return true;
 }

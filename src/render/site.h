@@ -1,5 +1,5 @@
-/* Site assembly: writes pages, exports and the manifest from card JSON
- * (and the panel JSON) — never computes a TAF number. */
+/* Site assembly: writes pages and exports from card JSON (and the panel
+ * JSON) — never computes a TAF number. The manifest: render/manifest.h. */
 #ifndef TAF_RENDER_SITE_H
 #define TAF_RENDER_SITE_H
 
@@ -40,18 +40,6 @@ bool site_write_listing_pages(const site_templates *t, const char *out,
 bool site_write_panel_page(const site_templates *t, const char *out, const cJSON *panel,
                            const char *panel_note, taf_err *err);
 
-/* manifest.json: every file under `out` (sorted) with SHA-256 and size. */
-bool site_write_manifest(const char *out, taf_err *err);
-
-/* The same from the build's output logs (files written through
- * render_write_file / site_write_file while a log was active, and reused
- * files the build added by hand): the file list comes from a walk of
- * `out`, the hashes from the logs (a file no log knows is hashed from
- * disk). `inputs` (may be NULL) is stored as "build_inputs": the keys the
- * next build compares to reuse cards and pages. */
-bool site_write_manifest_logged(const char *out, render_outlog *const *logs, size_t n_logs,
-                                cJSON *inputs, taf_err *err);
-
 /* The small part of a card that the index, compare and panel pages and the
  * panel charts read (same paths as in the card), so a build can drop each
  * card once its own files are written. */
@@ -60,47 +48,33 @@ cJSON *site_card_summary(const cJSON *card);
  * (malloc'd; NULL when out of memory). */
 char *site_card_summary_text(const cJSON *card);
 
-/* The cards the listing pages are made from: a cJSON array (of cards or
- * summaries), or n compact JSON texts parsed one at a time while a page is
- * made (a build keeps only the texts, ~4 KB a card). */
+/* Models per index and compare page. A listing of more cards is split
+ * into pages: NAME.html, NAME-2.html, ... (index.html, index-2.html;
+ * compare/X-2.html, compare/X-2-2.html), each built from its own rows and
+ * linked to its neighbours, the first and last two pages and the two
+ * pages on each side; a listing that fits on one page has no page links
+ * and the bytes of an unpaged site. 250 rows keep a page's document (~15
+ * KB a row while it is bound) well under what a card's charts need. */
+#define SITE_PER_PAGE 250
+
+/* The cards the listing pages are made from, in order: a cJSON array (of
+ * cards or summaries), or n cards fetched one at a time while a page is
+ * made (a build keeps them in its spill database, not in memory). */
 struct site_cardset {
     size_t n;
-    char *const *texts;
     const cJSON *array;           /* used when not NULL */
+    /* card i (0 ≤ i < n), parsed; the caller frees it. NULL with *err when
+     * it cannot be read. */
+    cJSON *(*get)(void *ctx, size_t i, taf_err *err);
+    void *ctx;
+    size_t per_page;              /* 0: SITE_PER_PAGE */
 };
 
 /* For panel_build and charts_render_panel: each card's model facts,
  * has_GQA, key numbers, measured rows, fits and tool version (what the
- * panel page and its charts read), as a cJSON array. */
-cJSON *site_panel_cards(const site_cardset *cards);
-
-/* A previous build's manifest.json: its files (sorted by path) and the
- * reuse keys it recorded. */
-typedef struct {
-    char *slug;
-    char key[65];
-} site_card_key;
-
-typedef struct {
-    render_outlog_entry *files;
-    size_t n_files;
-    site_card_key *cards;         /* sorted by slug */
-    size_t n_cards;
-    char pages_key[65];
-    bool has_inputs;              /* build_inputs present (cards + pages) */
-} site_manifest;
-
-/* False (and an empty *m) when there is none or it cannot be read. */
-bool site_manifest_load(const char *out, site_manifest *m);
-void site_manifest_free(site_manifest *m);
-/* The card key recorded for a slug, or NULL. */
-const char *site_manifest_card_key(const site_manifest *m, const char *slug);
-/* files[lo, hi): the entries whose path starts with prefix. */
-void site_manifest_range(const site_manifest *m, const char *prefix, size_t *lo, size_t *hi);
-
-/* Re-hash every file listed in out/manifest.json; report differences on
- * stdout. *changes gets the count (missing, changed or unlisted files). */
-bool site_verify(const char *out, int *changes, taf_err *err);
+ * panel page and its charts read), as a cJSON array; NULL with *err when a
+ * card cannot be read. */
+cJSON *site_panel_cards(const site_cardset *cards, taf_err *err);
 
 /* Write a whole file (creating it), reporting the path on failure. */
 bool site_write_file(const char *path, const void *data, size_t len, taf_err *err);

@@ -141,13 +141,13 @@ static const char *first_error(const char *text, bool walk_object)
 Test(jsonstream, errors_name_the_file_line_column_and_what_was_expected)
 {
     cr_expect_str_eq(first_error("{\"a\": 1,\n \"b\" 2}", true), "bad.json:2:6: expected ':' after a member name, found '2'");
-    cr_expect_str_eq(first_error("[1, 2,]", false), "bad.json:1:7: not valid JSON here");
+    cr_expect_str_eq(first_error("[1, 2,]", false), "bad.json:1:7: expected a well-formed JSON value; it breaks here");
     cr_expect_str_eq(first_error("[1 2]", false), "bad.json:1:4: expected ',' or ']', found '2'");
     cr_expect_str_eq(first_error("{\"a\": 1} x", true), "bad.json:1:10: expected the end of the file, found 'x'");
-    cr_expect_str_eq(first_error("{\"a\": [1, 2", true), "bad.json:1:11: not valid JSON here");
+    cr_expect_str_eq(first_error("{\"a\": [1, 2", true), "bad.json:1:11: expected a well-formed JSON value; it breaks here");
     cr_expect_str_eq(first_error("[1, 2", false), "bad.json:1:6: expected ',' or ']', found the end of the file");
     cr_expect_str_eq(first_error("{3: 1}", true), "bad.json:1:2: expected a member name (a string), found '3'");
-    cr_expect_str_eq(first_error("[\"caf\xC3\xA9\",\n  tru]", false), "bad.json:2:3: not valid JSON here");
+    cr_expect_str_eq(first_error("[\"caf\xC3\xA9\",\n  tru]", false), "bad.json:2:3: expected a well-formed JSON value; it breaks here");
 }
 
 Test(jsonstream, a_value_larger_than_the_limit_is_refused_not_buffered_without_end)

@@ -393,7 +393,7 @@ Test(manifest, verify_reports_bad_entries_and_refuses_a_broken_manifest_whole, .
     cr_expect_eq(r.status, 2);
     cr_expect_str_eq(r.out, "", "nothing is reported from a manifest that does not parse");
     cr_expect(strstr(r.err, "BAD_MANIFEST") && strstr(r.err, "manifest.json:2:20:") &&
-                  strstr(r.err, "expected ',' or '}'"),
+                  strstr(r.err, "expected a well-formed JSON value"),
               "%s", r.err);
     run_free(&r);
     put("manifest.json", "{\"files\": {}}");

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/jsonpull.h"
+#include "util/jsonstream.h"
 #include "util/sha256.h"
 #include "version.h"
 
@@ -188,29 +188,12 @@ bool site_manifest_write(const char *out, spill *sp, const site_build_inputs *in
 typedef enum { RD_OK, RD_BAD, RD_FAIL } rd;
 
 typedef struct {
-    jpull *p;
+    jstream *s;
     spill *sp;
     site_old_manifest *m;
     bool cards_object;
     taf_err *err;
 } old_reader;
-
-/* The value after a key as a string (copied when it fits), else skipped;
- * false on a syntax error. */
-static bool string_value(jpull *p, jp_token t, char *out, size_t outsz, bool *got)
-{
-    *got = false;
-    if (t == JP_STRING) {
-        size_t len;
-        const char *s = jp_text(p, &len);
-        if (strlen(s) < outsz) {
-            snprintf(out, outsz, "%s", s);
-            *got = true;
-        }
-        return true;
-    }
-    return t != JP_ERROR && t != JP_EOF && jp_skip(p);
-}
 
 /* Only plain relative paths inside the site are taken over. */
 static bool plain_path(const char *p)
@@ -220,130 +203,128 @@ static bool plain_path(const char *p)
            !strstr(p, "/../") && !strstr(p, "//") && !(n >= 3 && strcmp(p + n - 3, "/..") == 0);
 }
 
-/* One element of "files" (its first token is t). The first "path",
- * "sha256" and "size" count, as cJSON's lookup finds the first. */
-static rd read_file_entry(old_reader *r, jp_token t)
+/* One element of "files". The first "path", "sha256" and "size" count
+ * (cJSON's lookup finds the first). */
+static rd read_file_entry(old_reader *r)
 {
-    if (t != JP_BEGIN_OBJECT)
+    cJSON *e = js_value(r->s);
+    if (!e)
         return RD_BAD;
-    char path[REL_MAX] = "", sha[80] = "";
-    bool has_path = false, has_sha = false, has_size = false, seen[3] = {false, false, false};
-    double size = 0;
-    while ((t = jp_next(r->p)) == JP_KEY) {
-        char key[16];
-        snprintf(key, sizeof key, "%s", jp_text(r->p, NULL));
-        int which = strcmp(key, "path") == 0     ? 0
-                    : strcmp(key, "sha256") == 0 ? 1
-                    : strcmp(key, "size") == 0   ? 2
-                                                 : -1;
-        t = jp_next(r->p);
-        bool first = which >= 0 && !seen[which];
-        if (which >= 0)
-            seen[which] = true;
-        bool syntax_ok = true;
-        if (first && which == 0)
-            syntax_ok = string_value(r->p, t, path, sizeof path, &has_path);
-        else if (first && which == 1)
-            syntax_ok = string_value(r->p, t, sha, sizeof sha, &has_sha);
-        else if (first && which == 2 && t == JP_NUMBER) {
-            size = strtod(jp_text(r->p, NULL), NULL);
-            has_size = true;
-        } else
-            syntax_ok = t != JP_ERROR && t != JP_EOF && jp_skip(r->p);
-        if (!syntax_ok)
-            return RD_BAD;
-    }
-    if (t != JP_END_OBJECT || !has_path || !has_sha || !has_size || strlen(sha) != 64 ||
-        !plain_path(path))
-        return RD_BAD;
-    return spill_old_file_put(r->sp, path, sha, (long long)size, r->err) ? RD_OK : RD_FAIL;
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(e, "path");
+    const cJSON *sha = cJSON_GetObjectItemCaseSensitive(e, "sha256");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(e, "size");
+    rd x = RD_BAD;
+    if (cJSON_IsObject(e) && cJSON_IsString(path) && cJSON_IsString(sha) && cJSON_IsNumber(size) &&
+        strlen(sha->valuestring) == 64 && strlen(path->valuestring) < REL_MAX && plain_path(path->valuestring))
+        x = spill_old_file_put(r->sp, path->valuestring, sha->valuestring, (long long)size->valuedouble, r->err)
+                ? RD_OK
+                : RD_FAIL;
+    cJSON_Delete(e);
+    return x;
 }
 
-static rd read_files(old_reader *r, jp_token t)
+static rd read_files(old_reader *r)
 {
-    if (t != JP_BEGIN_ARRAY)
+    if (!js_begin(r->s, '['))
         return RD_BAD;
-    while ((t = jp_next(r->p)) != JP_END_ARRAY) {
-        rd x = read_file_entry(r, t);
+    while (js_more(r->s)) {
+        rd x = read_file_entry(r);
         if (x != RD_OK)
             return x;
     }
-    return RD_OK;
+    return js_failed(r->s) ? RD_BAD : RD_OK;
 }
 
-static rd read_cards(old_reader *r, jp_token t)
+/* A 64-character string value into out[65]; false otherwise. */
+static bool key_value(old_reader *r, char out[65])
 {
-    if (t != JP_BEGIN_OBJECT)
-        return t != JP_ERROR && t != JP_EOF && jp_skip(r->p) ? RD_OK : RD_BAD;
+    cJSON *v = js_value(r->s);
+    bool ok = cJSON_IsString(v) && strlen(v->valuestring) == 64;
+    if (ok)
+        memcpy(out, v->valuestring, 65);
+    cJSON_Delete(v);
+    return ok;
+}
+
+static rd read_cards(old_reader *r)
+{
+    if (js_peek(r->s) != '{')
+        return js_skip(r->s) ? RD_OK : RD_BAD;
     r->cards_object = true;
-    while ((t = jp_next(r->p)) == JP_KEY) {
-        char slug[REL_MAX], key[80];
-        snprintf(slug, sizeof slug, "%s", jp_text(r->p, NULL));
-        bool got;
-        if (!string_value(r->p, jp_next(r->p), key, sizeof key, &got) || !got ||
-            strlen(key) != 64)
-            return RD_BAD;
-        if (!spill_old_card_put(r->sp, slug, key, r->err))
+    js_begin(r->s, '{');
+    while (js_more(r->s)) {
+        char *slug = js_key(r->s), key[65];
+        bool ok = slug && strlen(slug) < REL_MAX && key_value(r, key);
+        if (ok && !spill_old_card_put(r->sp, slug, key, r->err)) {
+            free(slug);
             return RD_FAIL;
+        }
+        free(slug);
+        if (!ok)
+            return RD_BAD;
     }
-    return t == JP_END_OBJECT ? RD_OK : RD_BAD;
+    return js_failed(r->s) ? RD_BAD : RD_OK;
 }
 
-static rd read_inputs(old_reader *r, jp_token t)
+static rd read_inputs(old_reader *r)
 {
-    if (t != JP_BEGIN_OBJECT)
-        return t != JP_ERROR && t != JP_EOF && jp_skip(r->p) ? RD_OK : RD_BAD;
+    if (js_peek(r->s) != '{')
+        return js_skip(r->s) ? RD_OK : RD_BAD;
+    js_begin(r->s, '{');
     bool seen_cards = false, seen_pages = false;
-    while ((t = jp_next(r->p)) == JP_KEY) {
-        bool cards = strcmp(jp_text(r->p, NULL), "cards") == 0 && !seen_cards;
-        bool pages = strcmp(jp_text(r->p, NULL), "pages") == 0 && !seen_pages;
-        t = jp_next(r->p);
+    while (js_more(r->s)) {
+        char *name = js_key(r->s);
+        if (!name)
+            return RD_BAD;
+        bool cards = strcmp(name, "cards") == 0 && !seen_cards;
+        bool pages = strcmp(name, "pages") == 0 && !seen_pages;
+        free(name);
         rd x = RD_OK;
         if (cards) {
             seen_cards = true;
-            x = read_cards(r, t);
+            x = read_cards(r);
         } else if (pages) {
             seen_pages = true;
-            char key[80];
-            bool got;
-            x = string_value(r->p, t, key, sizeof key, &got) ? RD_OK : RD_BAD;
-            if (got && strlen(key) == 64)
-                memcpy(r->m->pages_key, key, 65);
-        } else if (t == JP_ERROR || t == JP_EOF || !jp_skip(r->p)) {
+            cJSON *v = js_value(r->s);
+            x = v ? RD_OK : RD_BAD;
+            if (cJSON_IsString(v) && strlen(v->valuestring) == 64)
+                memcpy(r->m->pages_key, v->valuestring, 65);
+            cJSON_Delete(v);
+        } else if (!js_skip(r->s)) {
             x = RD_BAD;
         }
         if (x != RD_OK)
             return x;
     }
-    return t == JP_END_OBJECT ? RD_OK : RD_BAD;
+    return js_failed(r->s) ? RD_BAD : RD_OK;
 }
 
 static rd read_manifest(old_reader *r)
 {
-    jp_token t = jp_next(r->p);
-    if (t != JP_BEGIN_OBJECT)
+    if (!js_begin(r->s, '{'))
         return RD_BAD;
     bool seen_files = false, seen_inputs = false;
-    while ((t = jp_next(r->p)) == JP_KEY) {
-        bool files = strcmp(jp_text(r->p, NULL), "files") == 0 && !seen_files;
-        bool inputs = strcmp(jp_text(r->p, NULL), "build_inputs") == 0 && !seen_inputs;
-        t = jp_next(r->p);
+    while (js_more(r->s)) {
+        char *name = js_key(r->s);
+        if (!name)
+            return RD_BAD;
+        bool files = strcmp(name, "files") == 0 && !seen_files;
+        bool inputs = strcmp(name, "build_inputs") == 0 && !seen_inputs;
+        free(name);
         rd x = RD_OK;
         if (files) {
             seen_files = true;
-            x = read_files(r, t);
+            x = read_files(r);
         } else if (inputs) {
             seen_inputs = true;
-            x = read_inputs(r, t);
-        } else if (t == JP_ERROR || t == JP_EOF || !jp_skip(r->p)) {
+            x = read_inputs(r);
+        } else if (!js_skip(r->s)) {
             x = RD_BAD;
         }
         if (x != RD_OK)
             return x;
     }
-    if (t != JP_END_OBJECT || jp_next(r->p) != JP_EOF || !seen_files)
-        return RD_BAD;
-    return RD_OK;
+    return js_end(r->s) && seen_files ? RD_OK : RD_BAD;
 }
 
 bool site_manifest_read_old(const char *out, spill *sp, site_old_manifest *m, taf_err *err)
@@ -354,14 +335,14 @@ bool site_manifest_read_old(const char *out, spill *sp, site_old_manifest *m, ta
     FILE *f = fopen(path, "rb");
     if (!f)
         return true; /* no previous site */
-    jpull *p = jp_new(f, path);
+    jstream *p = js_new(f, path);
     old_reader r = {p, sp, m, false, err};
     rd x = RD_FAIL;
     if (!p)
         taf_fail(err, "oom", NULL, "out of memory");
     else if (spill_begin(sp, err))
         x = read_manifest(&r);
-    jp_free(p);
+    js_free(p);
     fclose(f);
     if (x == RD_FAIL) {
         spill_rollback(sp);
@@ -430,40 +411,50 @@ bool site_manifest_intact(const char *out, spill *sp, bool *intact, taf_err *err
 
 /* ---- verify ------------------------------------------------------------------------ */
 
+/* Read past an array element by element (never one cJSON tree of it). */
+static bool skip_array(jstream *s)
+{
+    if (!js_begin(s, '['))
+        return false;
+    while (js_more(s))
+        if (!js_skip(s))
+            return false;
+    return !js_failed(s);
+}
+
 /* The whole manifest parses and has a "files" array: checked before any
  * line is printed, so a broken manifest is one error, not half a report. */
 static bool verify_shape(FILE *f, const char *path, taf_err *err)
 {
-    jpull *p = jp_new(f, path);
-    if (!p)
+    jstream *s = js_new(f, path);
+    if (!s)
         return taf_fail(err, "oom", NULL, "out of memory");
-    jp_token t = jp_next(p);
     bool files_array = false, seen = false;
-    if (t == JP_BEGIN_OBJECT) {
-        while ((t = jp_next(p)) == JP_KEY) {
-            bool files = strcmp(jp_text(p, NULL), "files") == 0 && !seen;
-            t = jp_next(p);
+    if (js_peek(s) == '{') {
+        js_begin(s, '{');
+        while (js_more(s)) {
+            char *name = js_key(s);
+            if (!name)
+                break;
+            bool files = strcmp(name, "files") == 0 && !seen;
+            free(name);
             if (files) {
                 seen = true;
-                files_array = t == JP_BEGIN_ARRAY;
+                files_array = js_peek(s) == '[';
             }
-            if (!jp_skip(p)) {
-                t = JP_ERROR;
+            if (!(files && files_array ? skip_array(s) : js_skip(s)))
                 break;
-            }
         }
-        if (t == JP_END_OBJECT)
-            t = jp_next(p);
     } else {
-        t = jp_skip(p) ? jp_next(p) : JP_ERROR;
+        js_skip(s);
     }
+    js_end(s);
     bool ok = true;
-    if (t == JP_ERROR)
-        ok = taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s", jp_error(p));
+    if (js_failed(s))
+        ok = taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s", js_error(s));
     else if (!files_array)
-        ok = taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s: /files: expected an array",
-                      path);
-    jp_free(p);
+        ok = taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s: /files: expected an array", path);
+    js_free(s);
     return ok;
 }
 
@@ -477,29 +468,13 @@ static bool verifiable_path(const char *rel)
 
 /* One element of "files": check it, print what differs, remember its path
  * as listed. */
-static bool verify_entry(jpull *p, jp_token t, const char *out, spill *sp, int *changes,
-                         taf_err *err)
+static bool verify_entry(const cJSON *e, const char *out, spill *sp, int *changes, taf_err *err)
 {
-    char rel[REL_MAX] = "", want[80] = "";
-    bool has_rel = false, has_want = false, seen_rel = false, seen_want = false;
-    if (t == JP_BEGIN_OBJECT) {
-        while ((t = jp_next(p)) == JP_KEY) {
-            bool is_rel = strcmp(jp_text(p, NULL), "path") == 0 && !seen_rel;
-            bool is_want = strcmp(jp_text(p, NULL), "sha256") == 0 && !seen_want;
-            t = jp_next(p);
-            if (is_rel) {
-                seen_rel = true;
-                string_value(p, t, rel, sizeof rel, &has_rel);
-            } else if (is_want) {
-                seen_want = true;
-                string_value(p, t, want, sizeof want, &has_want);
-            } else {
-                jp_skip(p);
-            }
-        }
-    } else {
-        jp_skip(p);
-    }
+    const cJSON *p = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "path") : NULL;
+    const cJSON *w = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "sha256") : NULL;
+    bool has_rel = cJSON_IsString(p) && strlen(p->valuestring) < REL_MAX;
+    bool has_want = cJSON_IsString(w) && strlen(w->valuestring) < 80;
+    const char *rel = has_rel ? p->valuestring : "", *want = has_want ? w->valuestring : "";
     if (has_rel && !spill_old_file_put(sp, rel, "", 0, err))
         return false;
     if (!has_rel || !has_want || !verifiable_path(rel)) {
@@ -523,23 +498,30 @@ static bool verify_entry(jpull *p, jp_token t, const char *out, spill *sp, int *
 static bool verify_entries(FILE *f, const char *path, const char *out, spill *sp, int *changes,
                            taf_err *err)
 {
-    jpull *p = jp_new(f, path);
-    if (!p)
+    jstream *s = js_new(f, path);
+    if (!s)
         return taf_fail(err, "oom", NULL, "out of memory");
     bool ok = spill_begin(sp, err);
-    jp_token t = jp_next(p); /* the shape is known good: { ... "files": [ ... */
-    while (ok && (t = jp_next(p)) == JP_KEY) {
-        bool files = strcmp(jp_text(p, NULL), "files") == 0;
-        t = jp_next(p);
+    js_begin(s, '{'); /* the shape is known good: { ... "files": [ ... */
+    while (ok && js_more(s)) {
+        char *name = js_key(s);
+        bool files = name && strcmp(name, "files") == 0;
+        free(name);
         if (!files) {
-            jp_skip(p);
+            js_skip(s);
             continue;
         }
-        while (ok && (t = jp_next(p)) != JP_END_ARRAY && t != JP_ERROR)
-            ok = verify_entry(p, t, out, sp, changes, err);
+        js_begin(s, '[');
+        while (ok && js_more(s)) {
+            cJSON *e = js_value(s);
+            ok = e && verify_entry(e, out, sp, changes, err);
+            cJSON_Delete(e);
+        }
         break;
     }
-    jp_free(p);
+    if (ok && js_failed(s))
+        ok = taf_fail(err, "BAD_MANIFEST", "rebuild the site", "%s", js_error(s));
+    js_free(s);
     if (!ok) {
         spill_rollback(sp);
         return false;

@@ -1,7 +1,7 @@
 /* manifest.json of a built site — written, read back and verified in
  * memory that does not grow with the number of files: the file lists live
  * in a spill database (render/spill.h), sorted there, and the JSON is
- * written and read as a stream (util/jsonpull.h).
+ * written and read as a stream (util/jsonstream.h).
  *
  * The layout is cJSON_Print's (tabs, "key":<TAB>value), so sites built
  * before the streamed writer have the same bytes:

@@ -225,7 +225,7 @@ cJSON *js_value(jstream *s)
             return NULL;
         }
         size_t off = stop && stop >= at && stop <= at + have ? (size_t)(stop - at) : 0;
-        fail_at(s, off, "not valid JSON here");
+        fail_at(s, off, "expected a well-formed JSON value; it breaks here");
         return NULL;
     }
 }
@@ -263,6 +263,14 @@ char *js_key(jstream *s)
     }
     consume(s, 1);
     return key;
+}
+
+char js_peek(jstream *s)
+{
+    if (s->failed)
+        return 0;
+    int c = peek(s);
+    return c < 0 ? 0 : (char)c;
 }
 
 bool js_skip(jstream *s)

@@ -50,6 +50,9 @@ bool js_more(jstream *s);
 char *js_key(jstream *s);
 /* The next value, whole, parsed by cJSON; NULL on error. */
 cJSON *js_value(jstream *s);
+/* The next byte that is not whitespace ('{', '[', '"', ...), not consumed;
+ * 0 at the end or after an error. */
+char js_peek(jstream *s);
 /* Read past the next value. */
 bool js_skip(jstream *s);
 /* After the top-level value: only whitespace may remain. */

@@ -835,8 +835,9 @@ static bool parse_args(build_state *b, int argc, char **argv, int *rc)
     return true;
 }
 
-/* Calibration, whether the panel is there, and the layer-wise files: the
- * only things read from the database for the whole build. */
+/* Calibration, whether the panel is there, and the layer-wise files: what
+ * every card and page shares, read once (a model's own rows are read by
+ * the worker that makes its card). */
 static bool read_inputs(build_state *b, taf_err *err)
 {
     sqlite3 *db = db_open_read(b->db_path, err);
@@ -1063,6 +1064,35 @@ static bool build_pages(build_state *b, taf_err *err)
     return ok;
 }
 
+typedef struct {
+    build_state *b;
+    bool ok;
+    taf_err err;
+} pages_run;
+
+static void *pages_thread(void *arg)
+{
+    pages_run *p = arg;
+    p->ok = build_pages(p->b, &p->err);
+    return NULL;
+}
+
+/* The pages on a thread of their own: glibc gives a new thread the arena a
+ * finished worker left, whose free memory is still resident (malloc_trim
+ * gives back only the main heap's top, not a thread arena's), so the pages
+ * reuse that memory instead of adding theirs on top of it. */
+static bool build_pages_on_a_thread(build_state *b, taf_err *err)
+{
+    pages_run p = {.b = b};
+    pthread_t tid;
+    if (pthread_create(&tid, NULL, pages_thread, &p) != 0)
+        return build_pages(b, err);
+    pthread_join(tid, NULL);
+    if (!p.ok)
+        *err = p.err;
+    return p.ok;
+}
+
 static void print_timings(build_state *b)
 {
     worker_times a = {0};
@@ -1116,7 +1146,7 @@ static bool build_site(build_state *b, taf_err *err)
     malloc_trim(0);
 #endif
     b->rss_trimmed = rss_now_kb();
-    ok = ok && build_pages(b, err);
+    ok = ok && build_pages_on_a_thread(b, err);
     wall(b, &b->w_pages);
     b->rss_pages = peak_rss_kb();
     site_build_inputs in = {b->tpl_digest, b->pkey};

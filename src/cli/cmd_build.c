@@ -30,7 +30,6 @@
 #include "render/surface.h"
 #include "render/site.h"
 #include "render/spill.h"
-#include "store/lookup.h"
 #include "util/fsutil.h"
 #include "util/sha256.h"
 #include "version.h"

@@ -1,4 +1,4 @@
-/* Streams and look-ups over the store (src/store/lookup.c) agree with the
+/* The store's streams and look-ups (src/store/db.c) agree with the
  * list API a build used to hold in memory: the model ids in
  * db_list_models' order, each model's source file, the files of a kind,
  * and whether the panel was ingested. */
@@ -9,7 +9,6 @@
 #include <criterion/criterion.h>
 
 #include "store/db.h"
-#include "store/lookup.h"
 #include "support/run.h"
 #include "support/tmpdir.h"
 
@@ -63,7 +62,7 @@ static bool collect_id(void *ctx, const char *id, taf_err *err)
     return true;
 }
 
-Test(lookup, model_ids_stream_in_the_order_of_the_model_list, .fini = teardown)
+Test(db, model_ids_stream_in_the_order_of_the_model_list, .fini = teardown)
 {
     sqlite3 *db = ingest("good");
     taf_err err = {0};
@@ -90,7 +89,7 @@ Test(lookup, model_ids_stream_in_the_order_of_the_model_list, .fini = teardown)
     db_close(db);
 }
 
-Test(lookup, each_models_source_file_is_found_by_name, .fini = teardown)
+Test(db, each_models_source_file_is_found_by_name, .fini = teardown)
 {
     sqlite3 *db = ingest("good");
     taf_err err = {0};
@@ -132,7 +131,7 @@ Test(lookup, each_models_source_file_is_found_by_name, .fini = teardown)
     db_close(db);
 }
 
-Test(lookup, files_of_a_kind_are_the_lists_rows_of_that_kind_in_order, .fini = teardown)
+Test(db, files_of_a_kind_are_the_lists_rows_of_that_kind_in_order, .fini = teardown)
 {
     sqlite3 *db = ingest("good");
     taf_err err = {0};
@@ -161,7 +160,7 @@ Test(lookup, files_of_a_kind_are_the_lists_rows_of_that_kind_in_order, .fini = t
     db_close(db);
 }
 
-Test(lookup, the_panel_is_there_only_when_it_was_ingested, .fini = teardown)
+Test(db, the_panel_is_there_only_when_it_was_ingested, .fini = teardown)
 {
     sqlite3 *db = ingest("good");
     taf_err err = {0};

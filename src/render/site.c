@@ -925,6 +925,14 @@ cJSON *site_panel_cards(const site_cardset *cards, taf_err *err)
             cJSON_Delete(out);
             return NULL;
         }
+        /* the panel page is the measurement panel's: a model without a
+         * measurement has nothing to add there (and a zoo of 10,000
+         * configs must not make it, or the build's memory, grow) */
+        const cJSON *rows = cJSON_GetObjectItem(c, "measured_rows");
+        if (!cJSON_IsArray(rows) || !rows->child) {
+            cJSON_Delete(tmp);
+            continue;
+        }
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObjectCS(o, "model", pick_static(cJSON_GetObjectItem(c, "model"), MODEL, 10));
         cJSON_AddItemToObjectCS(o, "summary",

@@ -14,12 +14,20 @@ static bool num_at(const cJSON *root, const char *path, double *out)
     return jget_double(tpl_lookup(root, root, path), out);
 }
 
+bool panel_has_measurements(const cJSON *card)
+{
+    const cJSON *rows = cJSON_GetObjectItem(card, "measured_rows");
+    return cJSON_IsArray(rows) && rows->child != NULL;
+}
+
 cJSON *panel_build(const cJSON *cards, const cJSON *stored)
 {
     cJSON *p = cJSON_CreateObject(), *res = cJSON_CreateArray();
     int n_models = 0, n_meas = 0, n_pade = 0, n_dec = 0, in_pade = 0, in_dec = 0;
     double mae_pade = 0, mae_dec = 0;
     for (const cJSON *c = cards->child; c; c = c->next) {
+        if (!panel_has_measurements(c))
+            continue;
         n_models++;
         double g_text = NAN;
         for (const cJSON *r = cJSON_GetObjectItem(c, "measured_rows")->child; r; r = r->next) {
@@ -65,7 +73,9 @@ cJSON *panel_build(const cJSON *cards, const cJSON *stored)
     /* the refit of the published constants over the same models */
     size_t nm = (size_t)cJSON_GetArraySize(cards), k = 0;
     refit_model *rm = calloc(nm ? nm : 1, sizeof *rm);
-    for (const cJSON *c = cards->child; c; c = c->next, k++) {
+    for (const cJSON *c = cards->child; c; c = c->next) {
+        if (!panel_has_measurements(c))
+            continue;
         const cJSON *model = cJSON_GetObjectItem(c, "model");
         rm[k].id = cJSON_GetObjectItem(model, "id")->valuestring;
         rm[k].has_theta = num_at(c, "model.theta", &rm[k].theta);
@@ -77,8 +87,9 @@ cJSON *panel_build(const cJSON *cards, const cJSON *stored)
             rm[k].gamma_text = NAN;
         if (!num_at(c, "fits.random.power_law.gamma", &rm[k].gamma_random))
             rm[k].gamma_random = NAN;
+        k++;
     }
-    cJSON *refit = stored ? cJSON_Duplicate(stored, true) : refit_panel(rm, nm);
+    cJSON *refit = stored ? cJSON_Duplicate(stored, true) : refit_panel(rm, k);
     free(rm);
     jadd_str(p, "refit_source", stored ? "stored by tafcard calibrate" : "computed from the cards");
     cJSON_AddItemToObject(p, "refits", cJSON_DetachItemFromObject(refit, "refits"));

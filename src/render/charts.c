@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "card/panel.h"
 #include "render/binder.h"
 #include "render/plot.h"
 #include "render/surface.h"
@@ -1422,7 +1423,7 @@ static bool panel_K(const panel_ctx *pc, chart_doc *d, const char **missing, taf
     int m = 0;
     for (const cJSON *c = cJSON_IsArray(pc->cards) ? pc->cards->child : NULL; c; c = c->next) {
         double k = jnumber_path(c, "key_numbers.compute_invariant_K"), np = jnumber_path(c, "model.n_params");
-        if (isfinite(k) && isfinite(np) && np > 0) {
+        if (panel_has_measurements(c) && isfinite(k) && isfinite(np) && np > 0) {
             K[m] = k;
             N[m] = np;
             m++;
@@ -1610,7 +1611,11 @@ bool charts_render_panel(cJSON *panel, const cJSON *cards, const char *dir, taf_
         {"ih_phase", "γ on text and random tokens by induction-head phase", panel_ih},
         {"imprint_regression", "Imprint regression with the derived slope", panel_imprint},
     };
-    panel_ctx pc = {panel, cards, TAFCARD_VERSION, cJSON_GetArraySize(cards)};
+    /* the panel's own count: models with measurements (panel_build) */
+    double nm;
+    if (!jget_double(cJSON_GetObjectItem(panel, "n_models"), &nm) || !(nm >= 0 && nm < 1e9))
+        nm = cJSON_GetArraySize(cards);
+    panel_ctx pc = {panel, cards, TAFCARD_VERSION, (int)nm};
     const cJSON *first = cJSON_IsArray(cards) ? cards->child : NULL;
     const char *tv = jstr(jget(first, "provenance"), "tool_version");
     if (tv)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "card/panel.h"
 #include "recipes/formulas.h"
 #include "recipes/recipe.h"
 #include "render/binder.h"
@@ -925,11 +926,7 @@ cJSON *site_panel_cards(const site_cardset *cards, taf_err *err)
             cJSON_Delete(out);
             return NULL;
         }
-        /* the panel page is the measurement panel's: a model without a
-         * measurement has nothing to add there (and a zoo of 10,000
-         * configs must not make it, or the build's memory, grow) */
-        const cJSON *rows = cJSON_GetObjectItem(c, "measured_rows");
-        if (!cJSON_IsArray(rows) || !rows->child) {
+        if (!panel_has_measurements(c)) { /* not on the panel page: not kept */
             cJSON_Delete(tmp);
             continue;
         }

@@ -269,24 +269,6 @@ static const bad_row ROWS[] = {
 
 static char dir[64];
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("TAF_TEST_DATA");
-    cr_assert_not_null(d, "TAF_TEST_DATA is not set (run through make test)");
-    return d;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -340,7 +322,7 @@ static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/tafcard-bad-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    const char *d = data_dir();
+    const char *d = test_data_dir();
     char args[2048];
     snprintf(args, sizeof args,
              "ingest --db %s/t.db --panel %s/fixtures/panel/good --presets %s/fixtures/presets "
@@ -358,10 +340,10 @@ static void setup(void)
     r = run_tafcard(args);
     cr_assert_eq(r.status, 0, "build: %s", r.err);
     run_free(&r);
-    cr_assert_eq(sh("mkdir %s/orig && cp -a %s/t.db %s/site %s/orig/", dir, dir, dir, dir), 0);
+    cr_assert_eq(run_sh("mkdir %s/orig && cp -a %s/t.db %s/site %s/orig/", dir, dir, dir, dir), 0);
 }
 
-static void teardown(void) { sh("rm -rf '%s'", dir); }
+static void teardown(void) { run_sh("rm -rf '%s'", dir); }
 
 /* ---- generated inputs ---------------------------------------------------- */
 
@@ -445,8 +427,8 @@ static void gen_files(gen_kind g, const char *in)
         snprintf(path, sizeof path, "%s/presets/b.json", in);
         spit(path, p, strlen(p));
     } else if (g == G_BAD_TEMPLATES) {
-        cr_assert_eq(sh("cp -r '%s/../templates' '%s/tpl' && printf '<html><p>' > '%s/tpl/index.xhtml'",
-                        data_dir(), in, in),
+        cr_assert_eq(run_sh("cp -r '%s/../templates' '%s/tpl' && printf '<html><p>' > '%s/tpl/index.xhtml'",
+                        test_data_dir(), in, in),
                      0);
     }
 }
@@ -458,8 +440,8 @@ static void expand(const char *tpl, char *out, size_t outsz)
     snprintf(in, sizeof in, "%s/in", dir);
     snprintf(db, sizeof db, "%s/t.db", dir);
     snprintf(site, sizeof site, "%s/site", dir);
-    snprintf(cfg, sizeof cfg, "%s/fixtures/configs/mistral_swa_active.json", data_dir());
-    snprintf(tplp, sizeof tplp, "%s/../templates", data_dir());
+    snprintf(cfg, sizeof cfg, "%s/fixtures/configs/mistral_swa_active.json", test_data_dir());
+    snprintf(tplp, sizeof tplp, "%s/../templates", test_data_dir());
     static const char *const keys[] = {"{DB}", "{SITE}", "{IN}", "{CFG}", "{TPL}"};
     const char *vals[] = {db, site, in, cfg, tplp};
     size_t n = 0;
@@ -504,7 +486,7 @@ static void run_row(const bad_row *row)
 {
     char in[128], path[640], cmd[4096];
     snprintf(in, sizeof in, "%s/in", dir);
-    cr_assert_eq(sh("rm -rf '%s' && mkdir -p '%s/presets' '%s/panel/e4_gamma'", in, in, in), 0);
+    cr_assert_eq(run_sh("rm -rf '%s' && mkdir -p '%s/presets' '%s/panel/e4_gamma'", in, in, in), 0);
 
     /* the input file */
     size_t len = 0;
@@ -521,7 +503,7 @@ static void run_row(const bad_row *row)
     }
     if (row->fixture) {
         char src[512];
-        snprintf(src, sizeof src, "%s/fixtures/%s", data_dir(), row->fixture);
+        snprintf(src, sizeof src, "%s/fixtures/%s", test_data_dir(), row->fixture);
         free(text);
         text = slurp(src, &len);
         cr_assert_not_null(text, "%s: no fixture %s", row->name, src);
@@ -604,7 +586,7 @@ static void run_row(const bad_row *row)
     snprintf(path, sizeof path, "%s/t.db-journal", dir);
     cr_expect_neq(access(path, F_OK), 0, "[%s] left a journal", row->name);
     if (!db_same || !site_same || stray[0])
-        sh("cd '%s' && rm -rf t.db t.db-journal site site.* && cp -a orig/t.db orig/site .", dir);
+        run_sh("cd '%s' && rm -rf t.db t.db-journal site site.* && cp -a orig/t.db orig/site .", dir);
 }
 
 Test(bad_input, table_has_at_least_40_rows)
@@ -622,7 +604,7 @@ Test(bad_input, every_row_fails_cleanly_and_changes_nothing, .init = setup, .fin
     /* after all that, the stored data still builds the very same site */
     char args[1024], a[TAF_SHA256_HEX_SIZE], b[TAF_SHA256_HEX_SIZE], site[128], orig[128];
     snprintf(args, sizeof args, "build --db %s/t.db --out %s/site --templates %s/../templates",
-             dir, dir, data_dir());
+             dir, dir, test_data_dir());
     run_result r = run_tafcard(args);
     cr_expect_eq(r.status, 0, "rebuild: %s", r.err);
     run_free(&r);

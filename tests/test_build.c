@@ -34,17 +34,6 @@ static void release_caches(void)
     plot_shutdown(); /* cairo's font caches, so LeakSanitizer sees a clean exit */
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 static void ingest(const char *presets)
 {
     const char *data = getenv("TAF_TEST_DATA");
@@ -67,7 +56,7 @@ static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/tafcard-build-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    cr_assert_eq(sh("cp -r %s/fixtures/presets %s/presets && cp -r %s/../templates %s/templates",
+    cr_assert_eq(run_sh("cp -r %s/fixtures/presets %s/presets && cp -r %s/../templates %s/templates",
                     getenv("TAF_TEST_DATA"), dir, getenv("TAF_TEST_DATA"), dir),
                  0);
     char p[128];
@@ -78,7 +67,7 @@ static void setup(void)
 static void teardown(void)
 {
     release_caches();
-    cr_assert_eq(sh("rm -rf %s", dir), 0);
+    cr_assert_eq(run_sh("rm -rf %s", dir), 0);
 }
 
 /* build into dir/out; returns stdout (malloc'd) */
@@ -106,7 +95,7 @@ static cJSON *parse_text(void *ctx, size_t i, taf_err *err)
 
 static void expect_same_tree(const char *a, const char *b)
 {
-    cr_expect_eq(sh("diff -r %s/%s %s/%s > %s/diff.txt 2>&1", dir, a, dir, b, dir), 0,
+    cr_expect_eq(run_sh("diff -r %s/%s %s/%s > %s/diff.txt 2>&1", dir, a, dir, b, dir), 0,
                  "%s and %s differ (see diff -r)", a, b);
 }
 
@@ -196,7 +185,7 @@ Test(build, a_damaged_site_is_restored_to_what_a_fresh_build_makes, .init = setu
 {
     free(build("s", "-j 2"));
     free(build("fresh", "-j 1"));
-    cr_assert_eq(sh("rm %s/s/models/EleutherAI--pythia-70m/card.md && echo x > %s/s/stray.txt && "
+    cr_assert_eq(run_sh("rm %s/s/models/EleutherAI--pythia-70m/card.md && echo x > %s/s/stray.txt && "
                     "rm %s/s/compare/X-2.html && echo changed >> %s/s/models/acme--gpt2/card.json",
                     dir, dir, dir, dir),
                  0);
@@ -222,7 +211,7 @@ static void change_one_preset_and_rebuild(const char *extra)
     char path[256];
     snprintf(path, sizeof path, "%s/s/models/acme--gpt2/card.json", dir);
     cr_assert_eq(stat(path, &before), 0);
-    cr_assert_eq(sh("sed -i 's/\"T_train\":[[:space:]]*2048/\"T_train\":\t4096/' "
+    cr_assert_eq(run_sh("sed -i 's/\"T_train\":[[:space:]]*2048/\"T_train\":\t4096/' "
                     "%s/presets/EleutherAI--pythia-70m.json",
                     dir),
                  0);
@@ -258,7 +247,7 @@ Test(build, one_changed_preset_with_one_model_a_page_equals_a_fresh_build, .init
 Test(build, changed_templates_rebuild_every_card, .init = setup, .fini = teardown)
 {
     free(build("s", "-j 2"));
-    cr_assert_eq(sh("sed -i 's|</body>|<!-- changed --></body>|' %s/templates/card.xhtml", dir), 0);
+    cr_assert_eq(run_sh("sed -i 's|</body>|<!-- changed --></body>|' %s/templates/card.xhtml", dir), 0);
     char *o = build("s", "-j 2");
     cr_expect(strstr(o, "(0 reused unchanged)") != NULL, "%s", o);
     free(o);
@@ -323,7 +312,7 @@ Test(build, the_manifest_equals_cjson_print_of_a_walk_of_the_site, .init = setup
 {
     free(build("s", "-j 2 --per-page 2"));
     expect_manifest_of_a_walk("s");
-    cr_assert_eq(sh("echo changed >> %s/s/models/acme--gpt2/card.md", dir), 0);
+    cr_assert_eq(run_sh("echo changed >> %s/s/models/acme--gpt2/card.md", dir), 0);
     char *o = build("s", "-j 2 --per-page 2");
     cr_expect(strstr(o, "(2 reused unchanged)") != NULL, "%s", o);
     free(o);
@@ -339,13 +328,13 @@ Test(build, a_killed_builds_spill_is_removed_and_none_is_left_behind, .init = se
         _exit(0);
     cr_assert_gt(pid, 0);
     waitpid(pid, NULL, 0);
-    cr_assert_eq(sh("mkdir -p %s/s.spill.%ld && echo x > %s/s.spill.%ld/build.db-wal", dir,
+    cr_assert_eq(run_sh("mkdir -p %s/s.spill.%ld && echo x > %s/s.spill.%ld/build.db-wal", dir,
                     (long)pid, dir, (long)pid),
                  0);
     free(build("s", "-j 2"));
-    cr_expect_neq(sh("ls -d %s/s.spill.* 2>/dev/null | grep -q .", dir), 0,
+    cr_expect_neq(run_sh("ls -d %s/s.spill.* 2>/dev/null | grep -q .", dir), 0,
                   "a spill directory is left beside the site");
     free(build("s", "-j 2"));
-    cr_expect_neq(sh("ls -d %s/s.spill.* 2>/dev/null | grep -q .", dir), 0,
+    cr_expect_neq(run_sh("ls -d %s/s.spill.* 2>/dev/null | grep -q .", dir), 0,
                   "a no-op build left its spill directory");
 }

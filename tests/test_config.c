@@ -10,23 +10,18 @@
 
 #include <criterion/criterion.h>
 
+#include "support/run.h"
+
 #include "cli/cli.h"
 #include "recipes/profile.h"
 #include "store/modelspec.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("TAF_TEST_DATA");
-    cr_assert_not_null(d, "TAF_TEST_DATA is not set (run through make test)");
-    return d;
-}
-
 static char *fixture_path(const char *name)
 {
     static char path[1024];
-    snprintf(path, sizeof path, "%s/fixtures/configs/%s", data_dir(), name);
+    snprintf(path, sizeof path, "%s/fixtures/configs/%s", test_data_dir(), name);
     return path;
 }
 
@@ -780,7 +775,7 @@ static int cmp_str(const void *a, const void *b)
 /* Sorted preset file names (caller frees each and the array). */
 static char **preset_files(int *n, char *dir, size_t dirsz)
 {
-    snprintf(dir, dirsz, "%s/../presets", data_dir());
+    snprintf(dir, dirsz, "%s/../presets", test_data_dir());
     DIR *d = opendir(dir);
     cr_assert_not_null(d, "cannot open %s", dir);
     char **names = NULL;
@@ -894,7 +889,7 @@ Test(presets, upstream_presets_keep_the_reference_values)
     };
     for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/../presets/%s.json", data_dir(), up[i].file);
+        snprintf(path, sizeof path, "%s/../presets/%s.json", test_data_dir(), up[i].file);
         cJSON *j = read_json(path);
         taf_model_spec s;
         taf_err err = {0};
@@ -919,7 +914,7 @@ Test(presets, models_without_rope_have_null_theta)
                                           NULL};
     for (int i = 0; no_rope[i]; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/../presets/%s.json", data_dir(), no_rope[i]);
+        snprintf(path, sizeof path, "%s/../presets/%s.json", test_data_dir(), no_rope[i]);
         cJSON *j = read_json(path);
         cr_expect(cJSON_IsNull(cJSON_GetObjectItem(j, "theta")), "%s: theta must be null",
                   no_rope[i]);
@@ -927,7 +922,7 @@ Test(presets, models_without_rope_have_null_theta)
     }
     /* GPT-J looks like GPT-2 but uses RoPE */
     char path[1024];
-    snprintf(path, sizeof path, "%s/../presets/EleutherAI--gpt-j-6B.json", data_dir());
+    snprintf(path, sizeof path, "%s/../presets/EleutherAI--gpt-j-6B.json", test_data_dir());
     cJSON *j = read_json(path);
     cr_expect_eq(cJSON_GetObjectItem(j, "theta")->valuedouble, 10000);
     cJSON_Delete(j);

@@ -45,17 +45,6 @@ static const char *data(void)
     return d;
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 /* Ingest, calibrate and build dir/NAME from a panel dir and a presets dir
  * (relative to TAF_TEST_DATA unless absolute); with_hostile adds a second
  * model from a config.json. */
@@ -234,7 +223,7 @@ Test(diff, preset_theta_change_reports_only_that_model_with_verdicts_numbers_and
      .init = setup, .fini = teardown)
 {
     build_site("a", "fixtures/panel/good", "fixtures/presets", true);
-    cr_assert_eq(sh("mkdir %s/p2 && sed 's/\"theta\": 10000,/\"theta\": 500000,/' "
+    cr_assert_eq(run_sh("mkdir %s/p2 && sed 's/\"theta\": 10000,/\"theta\": 500000,/' "
                     "%s/fixtures/presets/EleutherAI--pythia-70m.json "
                     ">%s/p2/EleutherAI--pythia-70m.json && grep -q 500000 %s/p2/*.json",
                     dir, data(), dir, dir), 0);
@@ -314,7 +303,7 @@ Test(diff, panel_file_change_reports_the_models_that_read_it_and_names_the_file,
 {
     build_site("a", "fixtures/panel/good", "fixtures/presets", true);
     /* one attention value of the text corpus: 0.0028 → 0.0031 at d = 100 */
-    cr_assert_eq(sh("cp -r %s/fixtures/panel/good %s/panel2 && "
+    cr_assert_eq(run_sh("cp -r %s/fixtures/panel/good %s/panel2 && "
                     "sed -i 's/\"mean_across_seeds\": 0.0028,/\"mean_across_seeds\": 0.0031,/' "
                     "%s/panel2/e4_gamma/EleutherAI--pythia-70m_mongo.json && "
                     "grep -q 0.0031 %s/panel2/e4_gamma/EleutherAI--pythia-70m_mongo.json",
@@ -514,7 +503,7 @@ Test(diff, formatting_only_change_2_vs_2_0_is_not_a_difference, .init = setup, .
     cr_expect_eq(r.rc, 0, "%s%s", r.out, r.err);
     diff_free(&r);
     /* the same inside a whole site */
-    cr_assert_eq(sh("cp -r %s/a %s/c && cp %s/re.json %s/c/" PYTHIA_CARD, dir, dir, dir, dir), 0);
+    cr_assert_eq(run_sh("cp -r %s/a %s/c && cp %s/re.json %s/c/" PYTHIA_CARD, dir, dir, dir, dir), 0);
     r = run_diff("a", "c", NULL);
     cr_expect_eq(r.rc, 0, "%s%s", r.out, r.err);
     diff_free(&r);
@@ -523,7 +512,7 @@ Test(diff, formatting_only_change_2_vs_2_0_is_not_a_difference, .init = setup, .
 Test(diff, two_card_json_files_are_compared_directly, .init = setup, .fini = teardown)
 {
     build_site("a", "fixtures/panel/good", "fixtures/presets", false);
-    cr_assert_eq(sh("mkdir %s/p2 && sed 's/\"theta\": 10000,/\"theta\": 500000,/' "
+    cr_assert_eq(run_sh("mkdir %s/p2 && sed 's/\"theta\": 10000,/\"theta\": 500000,/' "
                     "%s/fixtures/presets/EleutherAI--pythia-70m.json "
                     ">%s/p2/EleutherAI--pythia-70m.json", dir, data(), dir), 0);
     char p2[128];
@@ -551,7 +540,7 @@ Test(diff, bad_input_exits_2_and_names_the_file_and_position, .init = setup, .fi
     cr_expect(strstr(r.err, "NOT_FOUND") && strstr(r.err, "missing"), "%s", r.err);
     diff_free(&r);
 
-    cr_assert_eq(sh("mkdir %s/empty", dir), 0);
+    cr_assert_eq(run_sh("mkdir %s/empty", dir), 0);
     r = run_diff("a", "empty", NULL);
     cr_expect_eq(r.rc, 2);
     cr_expect(strstr(r.err, "NOT_A_SITE") && strstr(r.err, "no manifest.json"), "%s", r.err);
@@ -561,7 +550,7 @@ Test(diff, bad_input_exits_2_and_names_the_file_and_position, .init = setup, .fi
     cr_expect_eq(r.rc, 2, "a site against a file");
     diff_free(&r);
 
-    cr_assert_eq(sh("cp -r %s/a %s/c && printf '{\\n  \"schema\": oops\\n}\\n' > %s/c/"
+    cr_assert_eq(run_sh("cp -r %s/a %s/c && printf '{\\n  \"schema\": oops\\n}\\n' > %s/c/"
                     PYTHIA_CARD, dir, dir, dir), 0);
     r = run_diff("a", "c", NULL);
     cr_expect_eq(r.rc, 2);
@@ -697,7 +686,7 @@ Test(diff, reformatted_preset_changes_no_card_and_is_listed_as_inputs_only, .ini
 {
     build_site("a", "fixtures/panel/good", "fixtures/presets", false);
     /* same values, different bytes: a trailing newline */
-    cr_assert_eq(sh("mkdir %s/p2 && cp %s/fixtures/presets/EleutherAI--pythia-70m.json %s/p2/ && "
+    cr_assert_eq(run_sh("mkdir %s/p2 && cp %s/fixtures/presets/EleutherAI--pythia-70m.json %s/p2/ && "
                     "echo >> %s/p2/EleutherAI--pythia-70m.json", dir, data(), dir, dir), 0);
     char p2[128];
     snprintf(p2, sizeof p2, "%s/p2", dir);

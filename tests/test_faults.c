@@ -27,25 +27,6 @@
 
 static char dir[64], shim[128], db[256], site[256];
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("TAF_TEST_DATA");
-    cr_assert_not_null(d, "TAF_TEST_DATA is not set (run through make test)");
-    return d;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static run_result tafcard(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static run_result tafcard(const char *fmt, ...)
 {
@@ -144,9 +125,9 @@ static void setup(void)
     snprintf(shim, sizeof shim, "%s/faultshim.so", dir);
     snprintf(db, sizeof db, "%s/t.db", dir);
     snprintf(site, sizeof site, "%s/site", dir);
-    const char *d = data_dir();
+    const char *d = test_data_dir();
     const char *cc = getenv("FAULT_CC") ? getenv("FAULT_CC") : "cc";
-    cr_assert_eq(sh("%s -shared -fPIC -O1 -o '%s' '%s/fault/faultshim.c' -ldl", cc, shim, d), 0,
+    cr_assert_eq(run_sh("%s -shared -fPIC -O1 -o '%s' '%s/fault/faultshim.c' -ldl", cc, shim, d), 0,
                  "cannot compile the fault shim with %s", cc);
     run_result r = tafcard("ingest --db %s --panel %s/fixtures/panel/good --presets "
                            "%s/fixtures/presets --manifest none",
@@ -163,8 +144,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-    sh("umount '%s/small' 2>/dev/null", dir);
-    sh("rm -rf '%s'", dir);
+    run_sh("umount '%s/small' 2>/dev/null", dir);
+    run_sh("rm -rf '%s'", dir);
 }
 
 /* Change the database so that the next build has work to do. */
@@ -172,26 +153,26 @@ static void add_model(void)
 {
     run_result r = tafcard("ingest --db %s --panel none --presets none --manifest none "
                            "--config org/added=%s/fixtures/configs/mistral_swa_active.json",
-                           db, data_dir());
+                           db, test_data_dir());
     cr_assert_eq(r.status, 0, "ingest: %s", r.err);
     run_free(&r);
 }
 
 static run_result build(void)
 {
-    return tafcard("build --db %s --out %s --templates %s/../templates", db, site, data_dir());
+    return tafcard("build --db %s --out %s --templates %s/../templates", db, site, test_data_dir());
 }
 
 static run_result build_faulty(const char *var, const char *val)
 {
     return faulty(var, val, "build --db %s --out %s --templates %s/../templates", db, site,
-                  data_dir());
+                  test_data_dir());
 }
 
 /* No staging/old directories and no journal beside site/ and t.db. */
 static void expect_no_leftovers(const char *what)
 {
-    cr_expect_neq(sh("ls -d %s.staging.* %s.old.* 2>/dev/null | grep -q .", site, site), 0,
+    cr_expect_neq(run_sh("ls -d %s.staging.* %s.old.* 2>/dev/null | grep -q .", site, site), 0,
                   "%s: a staging or old directory was left behind", what);
     char j[300];
     snprintf(j, sizeof j, "%s-journal", db);
@@ -228,16 +209,16 @@ Test(faults, unwritable_output_directory, .init = setup, .fini = teardown)
     r = faulty("TAF_FAULT_DENY", rodb,
                "ingest --db %s/t.db --panel none --presets none --manifest none --config "
                "%s/fixtures/configs/llama3_gqa_full.json",
-               rodb, data_dir());
+               rodb, test_data_dir());
     cr_expect(is_failure_exit(r.status), "exit %d: %s", r.status, r.err);
     cr_expect(has_error_code(r.err, NULL), "%s", r.err);
     run_free(&r);
     cr_expect_neq(access(rodb, F_OK), 0, "created the unwritable directory");
     /* and the real thing where permissions apply (not as root) */
     if (geteuid() != 0) {
-        cr_assert_eq(sh("chmod 0555 '%s'", dir), 0);
+        cr_assert_eq(run_sh("chmod 0555 '%s'", dir), 0);
         r = build();
-        sh("chmod 0755 '%s'", dir);
+        run_sh("chmod 0755 '%s'", dir);
         cr_expect(is_failure_exit(r.status), "exit %d: %s", r.status, r.err);
         cr_expect(has_error_code(r.err, "CANNOT_WRITE"), "%s", r.err);
         run_free(&r);
@@ -297,7 +278,7 @@ Test(faults, disk_full_during_ingest_keeps_the_database, .init = setup, .fini = 
         run_result r = faulty("TAF_FAULT_DISK_BYTES", budgets[i],
                               "ingest --db %s --panel %s/fixtures/panel/messy --presets none "
                               "--manifest none",
-                              db, data_dir());
+                              db, test_data_dir());
         cr_expect(is_failure_exit(r.status), "budget %s: exit %d: %s", budgets[i], r.status,
                   r.err);
         cr_expect(has_error_code(r.err, NULL), "budget %s: %s", budgets[i], r.err);
@@ -313,13 +294,13 @@ Test(faults, disk_full_on_a_real_small_tmpfs, .init = setup, .fini = teardown)
 {
     char mnt[128];
     snprintf(mnt, sizeof mnt, "%s/small", dir);
-    cr_assert_eq(sh("mkdir '%s'", mnt), 0);
+    cr_assert_eq(run_sh("mkdir '%s'", mnt), 0);
     long long need = tree_bytes(site) + tree_bytes(db) + 256 * 1024;
     if (geteuid() != 0 ||
-        sh("mount -t tmpfs -o size=%lld tmpfs '%s' 2>/dev/null", need, mnt) != 0)
+        run_sh("mount -t tmpfs -o size=%lld tmpfs '%s' 2>/dev/null", need, mnt) != 0)
         cr_skip_test("mount(8) of a tmpfs is not allowed here; the LD_PRELOAD disk-full "
                      "tests cover this case");
-    cr_assert_eq(sh("cp -a '%s' '%s' '%s/'", db, site, mnt), 0);
+    cr_assert_eq(run_sh("cp -a '%s' '%s' '%s/'", db, site, mnt), 0);
     snprintf(db, sizeof db, "%s/t.db", mnt);
     snprintf(site, sizeof site, "%s/site", mnt);
     add_model(); /* the journal fits: the ingest is small */
@@ -335,7 +316,7 @@ Test(faults, disk_full_on_a_real_small_tmpfs, .init = setup, .fini = teardown)
     file_sha(db, now);
     cr_expect_str_eq(now, db_sha, "the database changed");
     expect_no_leftovers("tmpfs");
-    sh("umount '%s'", mnt);
+    run_sh("umount '%s'", mnt);
 }
 
 /* ---- the database ------------------------------------------------------- */
@@ -352,7 +333,7 @@ Test(faults, database_locked_by_another_process, .init = setup, .fini = teardown
     cr_assert_eq(sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
     run_result r = tafcard("ingest --db %s --panel none --presets none --manifest none --config "
                            "org/added=%s/fixtures/configs/mistral_swa_active.json",
-                           db, data_dir());
+                           db, test_data_dir());
     cr_expect(is_failure_exit(r.status), "ingest: exit %d: %s", r.status, r.err);
     cr_expect(has_error_code(r.err, "DB_BUSY"), "ingest: %s", r.err);
     run_free(&r);
@@ -390,16 +371,16 @@ Test(faults, corrupted_database_is_reported_and_left_alone, .init = setup, .fini
     } cases[] = {{"header", 0, 100}, {"second page", 4096, 4096}, {"schema page", 100, 3996}};
     char pristine[160];
     snprintf(pristine, sizeof pristine, "%s/pristine.db", dir);
-    cr_assert_eq(sh("cp '%s' '%s'", db, pristine), 0);
+    cr_assert_eq(run_sh("cp '%s' '%s'", db, pristine), 0);
     char site_sha[TAF_SHA256_HEX_SIZE], now[TAF_SHA256_HEX_SIZE], bad_sha[TAF_SHA256_HEX_SIZE];
     tree_sha(site, site_sha);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cr_assert_eq(sh("cp '%s' '%s'", pristine, db), 0);
+        cr_assert_eq(run_sh("cp '%s' '%s'", pristine, db), 0);
         corrupt(db, cases[i].off, garbage, cases[i].n);
         file_sha(db, bad_sha);
         run_result r = tafcard("ingest --db %s --panel %s/fixtures/panel/messy --presets none "
                                "--manifest none",
-                               db, data_dir());
+                               db, test_data_dir());
         cr_expect(is_failure_exit(r.status), "%s: ingest exit %d: %s", cases[i].what, r.status,
                   r.err);
         cr_expect(has_error_code(r.err, NULL), "%s: ingest: %s", cases[i].what, r.err);
@@ -415,7 +396,7 @@ Test(faults, corrupted_database_is_reported_and_left_alone, .init = setup, .fini
         cr_expect_str_eq(now, site_sha, "%s: the site changed", cases[i].what);
     }
     /* a truncated file */
-    cr_assert_eq(sh("head -c 5000 '%s' > '%s'", pristine, db), 0);
+    cr_assert_eq(run_sh("head -c 5000 '%s' > '%s'", pristine, db), 0);
     file_sha(db, bad_sha);
     run_result r = build();
     cr_expect(is_failure_exit(r.status), "truncated: build exit %d: %s", r.status, r.err);
@@ -436,7 +417,7 @@ Test(faults, database_from_a_newer_tafcard, .init = setup, .fini = teardown)
     tree_sha(site, site_sha);
     run_result r = tafcard("ingest --db %s --panel none --presets none --manifest none --config "
                            "org/added=%s/fixtures/configs/mistral_swa_active.json",
-                           db, data_dir());
+                           db, test_data_dir());
     cr_expect_eq(r.status, 2, "ingest: exit %d: %s", r.status, r.err);
     cr_expect(has_error_code(r.err, "DB_SCHEMA") && strstr(r.err, "v99"), "ingest: %s", r.err);
     run_free(&r);
@@ -456,7 +437,7 @@ Test(faults, source_file_deleted_between_listing_and_reading, .init = setup, .fi
 {
     char panel[160];
     snprintf(panel, sizeof panel, "%s/panel", dir);
-    cr_assert_eq(sh("cp -r '%s/fixtures/panel/messy' '%s'", data_dir(), panel), 0);
+    cr_assert_eq(run_sh("cp -r '%s/fixtures/panel/messy' '%s'", test_data_dir(), panel), 0);
     char db_sha[TAF_SHA256_HEX_SIZE], now[TAF_SHA256_HEX_SIZE];
     file_sha(db, db_sha);
     /* listed by the directory walk, unlinked just before it is opened */
@@ -500,7 +481,7 @@ Test(faults, kill_9_mid_build_keeps_the_old_site, .init = setup, .fini = teardow
         cr_assert_neq(pid, -1);
         if (pid == 0) {
             char templates[512];
-            snprintf(templates, sizeof templates, "%s/../templates", data_dir());
+            snprintf(templates, sizeof templates, "%s/../templates", test_data_dir());
             freopen("/dev/null", "w", stdout);
             freopen("/dev/null", "w", stderr);
             execl(getenv("TAFCARD_BIN"), "tafcard", "build", "--db", db, "--out", site,
@@ -570,14 +551,14 @@ Test(faults, kill_9_mid_ingest_loses_nothing, .init = setup, .fini = teardown)
     tree_sha(site, site_sha);
     char pristine[160];
     snprintf(pristine, sizeof pristine, "%s/pristine.db", dir);
-    cr_assert_eq(sh("cp '%s' '%s'", db, pristine), 0);
+    cr_assert_eq(run_sh("cp '%s' '%s'", db, pristine), 0);
     const char *marks[] = {"0", "4096", "30000", "80000", "120000", "160000"};
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
-        cr_assert_eq(sh("cp '%s' '%s' && rm -f '%s-journal'", pristine, db, db), 0);
+        cr_assert_eq(run_sh("cp '%s' '%s' && rm -f '%s-journal'", pristine, db, db), 0);
         run_result r = faulty("TAF_FAULT_KILL_BYTES", marks[i],
                               "ingest --db %s --panel %s/fixtures/panel/messy --presets none "
                               "--manifest none",
-                              db, data_dir());
+                              db, test_data_dir());
         bool was_killed = killed(r.status);
         cr_expect(was_killed || r.status == 0, "kill at %s: exit %d: %s", marks[i], r.status,
                   r.err);

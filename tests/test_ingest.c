@@ -14,6 +14,8 @@
 
 #include <criterion/criterion.h>
 
+#include "support/run.h"
+
 #include "cli/cli.h"
 #include "store/db.h"
 #include "util/sha256.h"
@@ -25,19 +27,12 @@ typedef struct {
     char *out, *err;
 } ing_run;
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("TAF_TEST_DATA");
-    cr_assert_not_null(d, "TAF_TEST_DATA is not set (run through make test)");
-    return d;
-}
-
 static char *fixture(const char *rel)
 {
     static char buf[4][1024];
     static int k;
     char *b = buf[k++ % 4];
-    snprintf(b, sizeof buf[0], "%s/fixtures/%s", data_dir(), rel);
+    snprintf(b, sizeof buf[0], "%s/fixtures/%s", test_data_dir(), rel);
     return b;
 }
 
@@ -107,7 +102,7 @@ static ing_run ingest(const char *fmt, ...)
     return r;
 }
 
-static void run_free(ing_run *r)
+static void ing_run_free(ing_run *r)
 {
     free(r->out);
     free(r->err);
@@ -191,7 +186,7 @@ static const char *real_panel(void)
     if (env && env[0])
         snprintf(buf, sizeof buf, "%s", env);
     else
-        snprintf(buf, sizeof buf, "%s/../../shared/panel-source", data_dir());
+        snprintf(buf, sizeof buf, "%s/../../shared/panel-source", test_data_dir());
     struct stat st;
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : NULL;
 }
@@ -204,7 +199,7 @@ Test(ingest, real_panel_full_ingest_prints_its_counts)
     char *d = tmpdir();
     char db[512], manifest[1024];
     snprintf(db, sizeof db, "%s/site-data/taf.db", d);
-    snprintf(manifest, sizeof manifest, "%s/../panel/manifest.json", data_dir());
+    snprintf(manifest, sizeof manifest, "%s/../panel/manifest.json", test_data_dir());
     ing_run r = ingest("--db %s --panel %s --presets none --manifest %s", db, panel, manifest);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect_str_eq(r.err, "", "no warnings: the panel matches its manifest");
@@ -222,7 +217,7 @@ Test(ingest, real_panel_full_ingest_prints_its_counts)
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect(strstr(r.out, want[i]) != NULL, "missing \"%s\" in:\n%s", want[i], r.out);
-    run_free(&r);
+    ing_run_free(&r);
 
     /* what was printed is what is stored */
     sqlite3 *h = open_read(db);
@@ -245,7 +240,7 @@ Test(ingest, real_panel_full_ingest_prints_its_counts)
     cr_expect(strstr(r.out, "0 added, 0 changed, 65 unchanged, 0 removed") != NULL, "%s", r.out);
     file_hash(db, after);
     cr_expect_str_eq(before, after);
-    run_free(&r);
+    ing_run_free(&r);
     sh("rm -rf '%s'", d);
     free(d);
 }
@@ -265,7 +260,7 @@ Test(ingest, messy_nan_in_layerwise_becomes_null_and_is_counted)
     cr_expect_str_eq(cJSON_GetObjectItem(f0, "file")->valuestring,
                      "panel:e4_gamma/EleutherAI--pythia-70m_layerwise.json");
     cJSON_Delete(s);
-    run_free(&r);
+    ing_run_free(&r);
 
     sqlite3 *h = open_read(w.db);
     pf_layerwise l;
@@ -304,7 +299,7 @@ Test(ingest, messy_partial_file_is_kept_and_flagged_without_fit)
                             "json)") != NULL,
               "%s", r.out);
     cr_expect(strstr(r.out, "partial 1; upstream fits 2") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     sqlite3 *h = open_read(w.db);
     taf_db_measurement *m;
     size_t n;
@@ -337,7 +332,7 @@ Test(ingest, messy_theta_null_root_model_id_and_zero_attention)
     ing_run r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "points: 11 (zero mean 1, missing mean 0)") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     sqlite3 *h = open_read(w.db);
     taf_db_model *models;
     size_t n;
@@ -400,7 +395,7 @@ Test(ingest, readme_in_panel_dir_is_skipped_and_listed)
     cr_expect(strstr(r.out, "skipped (not JSON): 2: panel:README.md, panel:notes.txt\n") != NULL,
               "%s", r.out);
     cr_expect(strstr(r.out, "files: 4 (measurement 3, layerwise 1,") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     sqlite3 *h = open_read(w.db);
     cr_expect_eq(count(h, "SELECT count(*) FROM source_files WHERE path LIKE '%README%'"), 0);
     db_close(h);
@@ -417,7 +412,7 @@ static void bad_case(const char *name, const char *code, const char *bad_rel, co
     work w = setup("panel/good");
     ing_run r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
-    run_free(&r);
+    ing_run_free(&r);
     char before[TAF_SHA256_HEX_SIZE], after[TAF_SHA256_HEX_SIZE];
     file_hash(w.db, before);
     sh("sed -i 's/0.012,/0.0125,/' '%s/e4_gamma/EleutherAI--pythia-70m_random.json'", w.panel);
@@ -435,7 +430,7 @@ static void bad_case(const char *name, const char *code, const char *bad_rel, co
     char journal[600];
     snprintf(journal, sizeof journal, "%s-journal", w.db);
     cr_expect(!exists(journal), "no journal left behind");
-    run_free(&r);
+    ing_run_free(&r);
 
     /* the same bad panel into a new database leaves no file behind */
     char fresh[600];
@@ -443,7 +438,7 @@ static void bad_case(const char *name, const char *code, const char *bad_rel, co
     r = ingest(BASE, fresh, w.panel);
     cr_expect_eq(r.code, 2);
     cr_expect(!exists(fresh), "a failed first ingest leaves no database");
-    run_free(&r);
+    ing_run_free(&r);
     teardown(&w);
 }
 
@@ -504,7 +499,7 @@ Test(ingest_bad, not_a_database_and_newer_schema_are_left_alone)
     cr_expect(strstr(r.err, "NOT_A_DATABASE") != NULL, "%s", r.err);
     file_hash(db, after);
     cr_expect_str_eq(before, after);
-    run_free(&r);
+    ing_run_free(&r);
 
     unlink(db);
     sqlite3 *h;
@@ -517,7 +512,7 @@ Test(ingest_bad, not_a_database_and_newer_schema_are_left_alone)
     cr_expect(strstr(r.err, "DB_SCHEMA") != NULL, "%s", r.err);
     file_hash(db, after);
     cr_expect_str_eq(before, after);
-    run_free(&r);
+    ing_run_free(&r);
     sh("rm -rf '%s'", d);
     free(d);
 }
@@ -527,14 +522,14 @@ Test(ingest_bad, usage_errors_exit_2)
     ing_run r = ingest("--bogus");
     cr_expect_eq(r.code, 2);
     cr_expect(strstr(r.err, "tafcard: USAGE: ") == r.err, "%s", r.err);
-    run_free(&r);
+    ing_run_free(&r);
     r = ingest("--db");
     cr_expect_eq(r.code, 2);
-    run_free(&r);
+    ing_run_free(&r);
     r = ingest("--db /tmp/x.db --panel /nonexistent/panel --presets none");
     cr_expect_eq(r.code, 2);
     cr_expect(strstr(r.err, "/nonexistent/panel") != NULL, "%s", r.err);
-    run_free(&r);
+    ing_run_free(&r);
 }
 
 /* ---- idempotence and replacement ------------------------------------------------ */
@@ -549,7 +544,7 @@ Test(ingest, idempotent_reingest_changes_nothing)
     ing_run r = ingest(args, w.db, w.panel, presets, cfg);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "6 added, 0 changed, 0 unchanged, 0 removed") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     char before[TAF_SHA256_HEX_SIZE], after[TAF_SHA256_HEX_SIZE];
     struct stat st1, st2;
     file_hash(w.db, before);
@@ -563,7 +558,7 @@ Test(ingest, idempotent_reingest_changes_nothing)
     stat(w.db, &st2);
     cr_expect_str_eq(before, after, "the database bytes changed on a no-op ingest");
     cr_expect_eq(st1.st_size, st2.st_size);
-    run_free(&r);
+    ing_run_free(&r);
     teardown(&w);
 }
 
@@ -583,14 +578,14 @@ Test(ingest, changed_file_replaces_its_rows)
     work w = setup("panel/good");
     ing_run r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
-    run_free(&r);
+    ing_run_free(&r);
     char path[700];
     snprintf(path, sizeof path, "%s/e4_gamma/EleutherAI--pythia-70m_mongo.json", w.panel);
     spit(path, CHANGED_70M);
     r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "0 added, 1 changed, 3 unchanged, 0 removed") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
 
     sqlite3 *h = open_read(w.db);
     cr_expect_eq(count(h, "SELECT count(*) FROM measurements"), 2);
@@ -629,7 +624,7 @@ Test(ingest, changed_file_replaces_its_rows)
     r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "0 added, 0 changed, 3 unchanged, 1 removed") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     h = open_read(w.db);
     cr_expect_eq(count(h, "SELECT count(*) FROM measurements"), 1);
     cr_expect_eq(count(h, "SELECT count(*) FROM points"), 3);
@@ -645,14 +640,14 @@ Test(ingest, preset_fills_architecture_over_panel_only_row)
     work w = setup("panel/messy");
     ing_run r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
-    run_free(&r);
+    ing_run_free(&r);
     char presets[600];
     snprintf(presets, sizeof presets, "%s/presets", w.dir);
     sh("cp -R '%s' '%s'", fixture("presets"), presets);
     r = ingest("--db %s --panel %s --presets %s --manifest none", w.db, w.panel, presets);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "models: 3 (preset 1, config 0, panel only 2)") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     sqlite3 *h = open_read(w.db);
     taf_db_model m;
     bool found;
@@ -674,7 +669,7 @@ Test(ingest, preset_fills_architecture_over_panel_only_row)
     r = ingest("--db %s --panel %s --presets %s --manifest none", w.db, w.panel, presets);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "1 removed") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     h = open_read(w.db);
     cr_assert(db_get_model(h, "EleutherAI/pythia-70m", &m, &found, &err));
     cr_assert(found);
@@ -695,7 +690,7 @@ Test(ingest, config_adds_a_model_and_id_can_be_given)
     ing_run r = ingest("--db %s --panel none --presets none --config %s", db, cfg);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "models: 1 (preset 0, config 1, panel only 0)") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     sqlite3 *h = open_read(db);
     taf_db_model m;
     bool found;
@@ -712,7 +707,7 @@ Test(ingest, config_adds_a_model_and_id_can_be_given)
     r = ingest("--db %s --panel none --presets none --config mine/llama=%s", db, cfg);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
     cr_expect(strstr(r.out, "0 added, 1 changed") != NULL, "%s", r.out);
-    run_free(&r);
+    ing_run_free(&r);
     h = open_read(db);
     cr_assert(db_get_model(h, "mine/llama", &m, &found, &err));
     cr_expect(found);
@@ -740,7 +735,7 @@ Test(ingest, read_api_lists_in_order_and_schema_is_versioned)
     work w = setup("panel/good");
     ing_run r = ingest(BASE, w.db, w.panel);
     cr_assert_eq(r.code, 0, "stderr: %s", r.err);
-    run_free(&r);
+    ing_run_free(&r);
     sqlite3 *h = open_read(w.db);
     cr_expect_eq(db_schema_version(h), TAF_DB_SCHEMA_VERSION);
     cr_expect_eq(count(h, "PRAGMA foreign_keys"), 1);

@@ -14,19 +14,9 @@
 
 #include <criterion/criterion.h>
 
-static char dir[64];
+#include "support/run.h"
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+static char dir[64];
 
 static void setup(void)
 {
@@ -34,13 +24,13 @@ static void setup(void)
     cr_assert_not_null(mkdtemp(dir));
 }
 
-static void teardown(void) { sh("rm -rf '%s'", dir); }
+static void teardown(void) { run_sh("rm -rf '%s'", dir); }
 
 /* Run `tafcard ARGS` under memcheck; 0 when clean, 99 on an error, else
  * tafcard's own exit code. The report goes to dir/NAME.vg. */
 static int memcheck(const char *name, const char *args)
 {
-    return sh("valgrind -q --error-exitcode=99 --leak-check=full "
+    return run_sh("valgrind -q --error-exitcode=99 --leak-check=full "
               "--errors-for-leak-kinds=definite,indirect --log-file='%s/%s.vg' '%s' %s "
               ">'%s/%s.out' 2>&1",
               dir, name, getenv("TAFCARD_BIN"), args, dir, name);
@@ -51,7 +41,7 @@ static void expect_clean(const char *name, int rc)
     if (rc != 0) {
         char cmd[512];
         snprintf(cmd, sizeof cmd, "head -c 3000 '%s/%s.vg' '%s/%s.out' >&2", dir, name, dir, name);
-        sh("%s", cmd);
+        run_sh("%s", cmd);
     }
     cr_expect_eq(rc, 0, "%s: memcheck exit %d (report above)", name, rc);
 }
@@ -62,10 +52,10 @@ Test(memcheck, small_end_to_end_run_is_clean, .init = setup, .fini = teardown)
     const char *data = getenv("TAF_TEST_DATA");
     cr_assert_not_null(bin);
     cr_assert_not_null(data);
-    if (sh("command -v valgrind >/dev/null 2>&1") != 0)
+    if (run_sh("command -v valgrind >/dev/null 2>&1") != 0)
         cr_skip_test("valgrind is not installed");
-    if (sh("ldd '%s' 2>/dev/null | grep -q 'libasan\\|libubsan'", bin) == 0 ||
-        sh("nm '%s' 2>/dev/null | grep -q __asan_init", bin) == 0)
+    if (run_sh("ldd '%s' 2>/dev/null | grep -q 'libasan\\|libubsan'", bin) == 0 ||
+        run_sh("nm '%s' 2>/dev/null | grep -q __asan_init", bin) == 0)
         cr_skip_test("%s is a sanitizer build", bin);
     char args[2048];
     snprintf(args, sizeof args,

@@ -27,25 +27,6 @@
 
 static char dir[64];
 
-static const char *data_dir(void)
-{
-    const char *d = getenv("TAF_TEST_DATA");
-    cr_assert_not_null(d, "TAF_TEST_DATA is not set (run through make test)");
-    return d;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void spit(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
@@ -71,7 +52,7 @@ static void setup(void)
     cr_assert_not_null(mkdtemp(dir));
 }
 
-static void teardown(void) { sh("rm -rf '%s'", dir); }
+static void teardown(void) { run_sh("rm -rf '%s'", dir); }
 
 /* Every file under root with one of the given suffixes that contains
  * `needle`, one per line (malloc'd, "" when none). */
@@ -127,17 +108,17 @@ static void mark_strings(const char *path)
 Test(security, injected_markup_is_escaped_in_html_svg_and_markdown, .init = setup,
      .fini = teardown)
 {
-    const char *d = data_dir();
+    const char *d = test_data_dir();
     char p[512];
     /* panel: the good fixture with markup in the master and Padé strings */
-    cr_assert_eq(sh("cp -r '%s/fixtures/panel/good' '%s/panel'", d, dir), 0);
+    cr_assert_eq(run_sh("cp -r '%s/fixtures/panel/good' '%s/panel'", d, dir), 0);
     static const char *const FILES[] = {"master_gamma_results.json", "pade_validation.json"};
     for (int f = 0; f < 2; f++) {
         snprintf(p, sizeof p, "%s/panel/%s", dir, FILES[f]);
         mark_strings(p);
     }
     /* a preset with markup in its id, source and field sources */
-    cr_assert_eq(sh("mkdir '%s/presets'", dir), 0);
+    cr_assert_eq(run_sh("mkdir '%s/presets'", dir), 0);
     snprintf(p, sizeof p, "%s/presets/evil.json", dir);
     spit(p, "{\"id\": \"evil/" MARK "\", \"theta\": 10000, \"T_train\": 4096, "
             "\"n_attention_heads\": 32, \"n_kv_heads\": 8, \"d_head\": 128, \"n_layers\": 32, "
@@ -175,7 +156,7 @@ Test(security, injected_markup_is_escaped_in_html_svg_and_markdown, .init = setu
     cr_expect(raw[0] == '\0', "raw markup reached these files:\n%s", raw);
     free(raw);
     /* every model got its own directory directly under models/ */
-    cr_expect_eq(sh("test $(ls '%s/models' | wc -l) -eq 4", site), 0, "expected 4 model dirs");
+    cr_expect_eq(run_sh("test $(ls '%s/models' | wc -l) -eq 4", site), 0, "expected 4 model dirs");
 }
 
 /* The slug of any id is one safe path component. */
@@ -211,7 +192,7 @@ Test(security, slug_is_one_safe_path_component)
  * the rest are built, and every file the build writes is under --out. */
 Test(security, crafted_ids_cannot_escape_out, .init = setup, .fini = teardown)
 {
-    const char *d = data_dir();
+    const char *d = test_data_dir();
     static const char *const REFUSED[] = {"../../../../tmp/escape", "..", "a/../../b", "/tmp/x",
                                           "org/./x", "org//x", "org/.."};
     for (size_t i = 0; i < sizeof REFUSED / sizeof REFUSED[0]; i++) {
@@ -230,7 +211,7 @@ Test(security, crafted_ids_cannot_escape_out, .init = setup, .fini = teardown)
         size_t n = strlen(cfgs);
         char p[256];
         snprintf(p, sizeof p, "%s/c%zu.json", dir, i);
-        cr_assert_eq(sh("cp '%s/fixtures/configs/llama3_gqa_full.json' '%s'", d, p), 0);
+        cr_assert_eq(run_sh("cp '%s/fixtures/configs/llama3_gqa_full.json' '%s'", d, p), 0);
         snprintf(cfgs + n, sizeof cfgs - n, " '%s=%s'", ACCEPTED[i], p);
     }
     run_result r = tafcard("ingest --db %s/t.db --panel none --presets none --manifest none "
@@ -238,20 +219,20 @@ Test(security, crafted_ids_cannot_escape_out, .init = setup, .fini = teardown)
                            dir, cfgs);
     cr_assert_eq(r.status, 0, "ingest: %s", r.err);
     run_free(&r);
-    cr_assert_eq(sh("mkdir -p '%s/a/b' && sleep 1 && touch '%s/t.db'", dir, dir), 0);
+    cr_assert_eq(run_sh("mkdir -p '%s/a/b' && sleep 1 && touch '%s/t.db'", dir, dir), 0);
     r = tafcard("build --db %s/t.db --out %s/a/b/out --templates %s/../templates", dir, dir, d);
     cr_assert_eq(r.status, 0, "build: %s", r.err);
     run_free(&r);
     /* files the build wrote (newer than the database): all under --out */
-    cr_expect_eq(sh("find '%s' -newer '%s/t.db' -type f ! -path '%s/a/b/out/*' | grep -q .", dir,
+    cr_expect_eq(run_sh("find '%s' -newer '%s/t.db' -type f ! -path '%s/a/b/out/*' | grep -q .", dir,
                     dir, dir),
                  1, "the build wrote files outside --out");
-    cr_expect_neq(sh("ls /tmp | grep -q '^escape'"), 0, "a file named escape* appeared in /tmp");
-    cr_expect_eq(sh("test $(ls -A '%s/a/b/out/models' | wc -l) -eq %zu", dir,
+    cr_expect_neq(run_sh("ls /tmp | grep -q '^escape'"), 0, "a file named escape* appeared in /tmp");
+    cr_expect_eq(run_sh("test $(ls -A '%s/a/b/out/models' | wc -l) -eq %zu", dir,
                     sizeof ACCEPTED / sizeof ACCEPTED[0]),
                  0, "not one directory per model under models/");
-    cr_expect_neq(sh("ls -A '%s/a/b/out/models' | grep -q '^\\.'", dir), 0,
+    cr_expect_neq(run_sh("ls -A '%s/a/b/out/models' | grep -q '^\\.'", dir), 0,
                   "a model directory starts with a dot");
-    cr_expect_neq(sh("grep -q '\\.\\./' '%s/a/b/out/manifest.json'", dir), 0,
+    cr_expect_neq(run_sh("grep -q '\\.\\./' '%s/a/b/out/manifest.json'", dir), 0,
                   "a manifest path climbs out with ../");
 }

@@ -1,5 +1,6 @@
 #include "support/run.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,4 +54,22 @@ void run_free(run_result *r)
 {
     free(r->out);
     free(r->err);
+}
+
+int run_sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+const char *test_data_dir(void)
+{
+    const char *d = getenv("TAF_TEST_DATA");
+    cr_assert_not_null(d, "TAF_TEST_DATA is not set (run through make test)");
+    return d;
 }

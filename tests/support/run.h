@@ -13,4 +13,12 @@ typedef struct {
 run_result run_tafcard(const char *args);
 void run_free(run_result *r);
 
+/* Run a printf-formatted shell command: its exit code, or -1 when it did
+ * not exit normally. */
+int run_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* $TAF_TEST_DATA, the tests/ folder (make test sets it); fails the test
+ * when it is unset. */
+const char *test_data_dir(void);
+
 #endif

@@ -287,14 +287,17 @@ bool site_write_card(const site_templates *t, const char *dir, const cJSON *card
 static const char *const PROFILE_IDS[] = {"X-2", "X-19", "X-1", "X-3", "X-5"};
 #define N_PROFILE_IDS 5
 
-/* obj's listed keys (those present), deep-copied, in the given order. */
+/* obj's listed keys (those present), deep-copied, in the given order. The
+ * keys must be static strings: they are used as they are (cJSON's "CS"
+ * members), not copied, since a build may hold one of these objects per
+ * model while the panel page is made. */
 static cJSON *pick(const cJSON *obj, const char *const *keys, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
     for (size_t i = 0; i < n; i++) {
         const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItem(obj, keys[i]) : NULL;
         if (v)
-            cJSON_AddItemToObject(o, keys[i], cJSON_Duplicate(v, true));
+            cJSON_AddItemToObjectCS(o, keys[i], cJSON_Duplicate(v, true));
     }
     return o;
 }
@@ -894,20 +897,6 @@ bool site_write_pages(const site_templates *t, const char *out, const cJSON *car
            site_write_panel_page(t, out, panel, panel_note, err);
 }
 
-/* obj's listed keys (those present), deep-copied; the keys are the static
- * strings themselves (cJSON's "CS" members), not copies: a build holds one
- * of these objects per model while the panel page is made. */
-static cJSON *pick_static(const cJSON *obj, const char *const *keys, size_t n)
-{
-    cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; i < n; i++) {
-        const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItem(obj, keys[i]) : NULL;
-        if (v)
-            cJSON_AddItemToObjectCS(o, keys[i], cJSON_Duplicate(v, true));
-    }
-    return o;
-}
-
 cJSON *site_panel_cards(const site_cardset *cards, taf_err *err)
 {
     static const char *const MODEL[] = {"id", "slug", "family", "theta", "T_train", "n_params",
@@ -931,11 +920,11 @@ cJSON *site_panel_cards(const site_cardset *cards, taf_err *err)
             continue;
         }
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObjectCS(o, "model", pick_static(cJSON_GetObjectItem(c, "model"), MODEL, 10));
+        cJSON_AddItemToObjectCS(o, "model", pick(cJSON_GetObjectItem(c, "model"), MODEL, 10));
         cJSON_AddItemToObjectCS(o, "summary",
-                                pick_static(cJSON_GetObjectItem(c, "summary"), SUMMARY, 1));
+                                pick(cJSON_GetObjectItem(c, "summary"), SUMMARY, 1));
         cJSON_AddItemToObjectCS(o, "key_numbers",
-                                pick_static(cJSON_GetObjectItem(c, "key_numbers"), KEYS, 3));
+                                pick(cJSON_GetObjectItem(c, "key_numbers"), KEYS, 3));
         const cJSON *mr = cJSON_GetObjectItem(c, "measured_rows");
         cJSON_AddItemToObjectCS(o, "measured_rows",
                                 mr ? cJSON_Duplicate(mr, true) : cJSON_CreateArray());
@@ -943,7 +932,7 @@ cJSON *site_panel_cards(const site_cardset *cards, taf_err *err)
         if (fits)
             cJSON_AddItemToObjectCS(o, "fits", cJSON_Duplicate(fits, true));
         cJSON_AddItemToObjectCS(o, "provenance",
-                                pick_static(cJSON_GetObjectItem(c, "provenance"), PROV, 1));
+                                pick(cJSON_GetObjectItem(c, "provenance"), PROV, 1));
         cJSON_AddItemToArray(out, o);
         cJSON_Delete(tmp);
     }

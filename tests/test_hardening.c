@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <libxml/parser.h>
 
+#include "recipes/recipe.h"
 #include "diff/carddiff.h"
 #include "render/binder.h"
 #include "store/modelspec.h"
@@ -215,4 +216,23 @@ Test(hardening, model_id_check)
     memset(longid, 'a', 160);
     longid[160] = '\0';
     cr_expect_not(spec_check_id(longid, "t", &err));
+}
+
+/* Found by fuzz_recipe_args: X-19 at T_eval = 3.3·10⁹ summed 3.3·10⁹ terms
+ * for its D_f step (the shortcut stops at 10⁹) and ran for minutes. */
+Test(hardening, x19_refuses_a_context_its_df_step_would_sum_for_minutes)
+{
+    cJSON *args = cJSON_Parse("{\"theta\": 10000, \"T_train\": 3276100008, \"T_eval\": 3276100008, "
+                              "\"n_attention_heads\": 40, \"n_kv_heads\": 40, \"d_head\": 128, "
+                              "\"n_layers\": 32, \"n_params\": 7e9}");
+    taf_err err = {0};
+    cJSON *out = recipe_run("X-19", args, &err);
+    cr_expect_null(out);
+    cr_expect_str_eq(err.code, "OUT_OF_RANGE");
+    cJSON_Delete(out);
+    cJSON_SetNumberValue(cJSON_GetObjectItem(args, "T_eval"), 1000000000.0);
+    out = recipe_run("X-19", args, &err);
+    cr_expect_not_null(out, "10^9 still runs (through the D_f shortcut): %s", err.message);
+    cJSON_Delete(out);
+    cJSON_Delete(args);
 }

@@ -24,11 +24,19 @@ const arg_spec X19_SPEC[] = {
 };
 const int X19_NSPEC = (int)(sizeof X19_SPEC / sizeof X19_SPEC[0]);
 
+/* The D_f window step sums N terms when its shortcut does not apply
+ * (N > 10^9): a longer context would take minutes, so it is refused. */
+#define X19_MAX_T_EVAL 1000000000LL
+
 cJSON *X19_run(taf_args *a, taf_err *err)
 {
-    (void)err;
     double theta = args_num(a, "theta");
     long long T_train = args_int(a, "T_train"), T_eval = args_int(a, "T_eval");
+    if (T_eval > X19_MAX_T_EVAL) {
+        taf_fail(err, "OUT_OF_RANGE", "T_eval is a context length: at most 1000000000 tokens",
+                 "X-19: argument 'T_eval' is %lld, above the limit 1000000000", T_eval);
+        return NULL;
+    }
     long long n_kv = args_int(a, "n_kv_heads");
     bool has_SWA = args_bool(a, "has_SWA");
     double n_params = args_num(a, "n_params");

@@ -1,11 +1,12 @@
 #include "render/pngz.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
+
+#include "util/tls.h"
 
 /* Scanlines are written as filter type 0 + RGB and deflated by zlib at
  * level 1 with the default strategy. Measured on a 1280×840 chart: Z_RLE
@@ -25,10 +26,6 @@ typedef struct {
     bool z_ready;
 } pngz_scratch;
 
-static _Thread_local pngz_scratch *tls_scratch;
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-
 static void scratch_free(void *p)
 {
     pngz_scratch *s = p;
@@ -39,42 +36,32 @@ static void scratch_free(void *p)
     free(s->raw);
     free(s->out);
     free(s);
-    tls_scratch = NULL;
 }
 
-static void scratch_key_init(void)
-{
-    if (pthread_key_create(&scratch_key, scratch_free) != 0)
-        abort(); /* no keys left at start-up: nothing sensible to do */
-}
+static tls_slot scratch_slot = TLS_SLOT(scratch_free);
 
 void pngz_release_thread_scratch(void)
 {
-    if (!tls_scratch)
-        return;
-    pthread_setspecific(scratch_key, NULL);
-    scratch_free(tls_scratch);
+    tls_slot_release(&scratch_slot);
 }
 
 static pngz_scratch *scratch_get(void)
 {
-    if (tls_scratch)
-        return tls_scratch;
-    pthread_once(&scratch_once, scratch_key_init);
-    pngz_scratch *s = calloc(1, sizeof *s);
+    pngz_scratch *s = tls_slot_get(&scratch_slot);
+    if (s)
+        return s;
+    s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    if (pthread_setspecific(scratch_key, s) != 0) {
-        free(s);
-        return NULL;
-    }
     if (deflateInit2(&s->z, 1, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        pthread_setspecific(scratch_key, NULL);
         free(s);
         return NULL;
     }
     s->z_ready = true;
-    tls_scratch = s;
+    if (!tls_slot_set(&scratch_slot, s)) {
+        scratch_free(s);
+        return NULL;
+    }
     return s;
 }
 

@@ -19,6 +19,7 @@
 #include "render/pngz.h"
 #include "render/svgw.h"
 #include "util/sha256.h"
+#include "util/tls.h"
 
 /* ---- memory sink for cairo streams --------------------------------------- */
 
@@ -109,31 +110,19 @@ typedef struct {
     size_t size;
 } canvas;
 
-static _Thread_local canvas *tls_canvas;
-static pthread_key_t canvas_key;
-static pthread_once_t canvas_once = PTHREAD_ONCE_INIT;
-
 static void canvas_free(void *p)
 {
     canvas *c = p;
     if (c)
         free(c->pix);
     free(c);
-    tls_canvas = NULL;
 }
 
-static void canvas_key_init(void)
-{
-    if (pthread_key_create(&canvas_key, canvas_free) != 0)
-        abort(); /* no keys left at start-up: nothing sensible to do */
-}
+static tls_slot canvas_slot = TLS_SLOT(canvas_free);
 
 void render_release_thread_canvas(void)
 {
-    if (!tls_canvas)
-        return;
-    pthread_setspecific(canvas_key, NULL);
-    canvas_free(tls_canvas);
+    tls_slot_release(&canvas_slot);
 }
 
 void render_shutdown(void)
@@ -150,23 +139,22 @@ static cairo_surface_t *canvas_surface(int w, int h)
     if (stride <= 0)
         return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h); /* cairo reports the error */
     size_t need = (size_t)stride * (size_t)h;
-    pthread_once(&canvas_once, canvas_key_init);
-    if (!tls_canvas) {
-        tls_canvas = calloc(1, sizeof *tls_canvas);
-        if (!tls_canvas || pthread_setspecific(canvas_key, tls_canvas) != 0) {
-            free(tls_canvas);
-            tls_canvas = NULL;
+    canvas *c = tls_slot_get(&canvas_slot);
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c || !tls_slot_set(&canvas_slot, c)) {
+            free(c);
             return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
         }
     }
-    if (tls_canvas->size < need) {
-        unsigned char *p = realloc(tls_canvas->pix, need);
+    if (c->size < need) {
+        unsigned char *p = realloc(c->pix, need);
         if (!p)
             return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        tls_canvas->pix = p;
-        tls_canvas->size = need;
+        c->pix = p;
+        c->size = need;
     }
-    return cairo_image_surface_create_for_data(tls_canvas->pix, CAIRO_FORMAT_RGB24, w, h, stride);
+    return cairo_image_surface_create_for_data(c->pix, CAIRO_FORMAT_RGB24, w, h, stride);
 }
 
 /* ---- time accounting ------------------------------------------------------- */
@@ -299,8 +287,13 @@ bool render_write_file(const char *path, const char *data, size_t len, taf_err *
         path[cur_log->root_len] == '/') {
         double t0 = cur_times ? render_thread_cpu() : 0;
         bool ok = write_direct(path, data, len, err);
-        if (cur_times)
-            cur_times->write += render_thread_cpu() - t0;
+        if (cur_times) {
+            double dt = render_thread_cpu() - t0;
+            cur_times->write += dt;
+            size_t n = strlen(path);
+            if (n > 4 && strcmp(path + n - 4, ".png") == 0)
+                cur_times->write_png += dt;
+        }
         return ok;
     }
     size_t n = strlen(path);

@@ -889,3 +889,69 @@ Test(plot, demo_writes_pictures_when_asked)
         plot_free(f);
     }
 }
+
+/* ---- cached text advances ---------------------------------------------------- */
+
+/* cairo's own advance of a markup-free run on a fresh context. */
+static double cairo_advance(double scale, bool bold, double size, const char *text)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    plot_cairo_setup(cr);
+    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t te;
+    cairo_text_extents(cr, text, &te);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return te.x_advance;
+}
+
+static double cached_advance(double scale, bool bold, double size, const char *text)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
+    plot_cairo_setup(cr);
+    double w = plot_text_width(cr, text, size, bold);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return w;
+}
+
+Test(plot, text_widths_from_the_cache_equal_cairos_for_every_face_size_and_scale)
+{
+    /* the same texts measured in another face, size or scale first must
+     * not answer for these: each combination is its own entry */
+    static const char *const texts[] = {"γ = 0.977", "10", "token distance d", "T", "Wide WWW"};
+    static const double scales[] = {1.0, 2.0, 1.5};
+    static const double sizes[] = {11, 15, 7.92};
+    plot_release_thread_cache();
+    for (int pass = 0; pass < 2; pass++) /* cold, then warm */
+        for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+            for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++)
+                for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+                    for (int b = 0; b < 2; b++) {
+                        double want = cairo_advance(scales[k], b, sizes[z], texts[t]);
+                        double got = cached_advance(scales[k], b, sizes[z], texts[t]);
+                        cr_expect(got == want, "pass %d '%s' scale %g size %g bold %d: %.17g != %.17g",
+                                  pass, texts[t], scales[k], sizes[z], b, got, want);
+                    }
+}
+
+Test(plot, text_widths_stay_right_after_the_cache_fills_up)
+{
+    /* more distinct texts than the cache holds: it starts over, and
+     * every answer is still cairo's */
+    plot_release_thread_cache();
+    char text[32];
+    for (int i = 0; i < 9000; i++) {
+        snprintf(text, sizeof text, "label %d", i);
+        double got = cached_advance(1.0, false, 11, text);
+        if (i % 997 == 0 || i > 8990)
+            cr_assert(got == cairo_advance(1.0, false, 11, text), "'%s'", text);
+    }
+    cr_expect(cached_advance(2.0, true, 11, "label 3") == cairo_advance(2.0, true, 11, "label 3"));
+}

@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/hash.h>
+
 #include "render/svgw.h"
 #include "render/ticks.h"
+#include "util/tls.h"
 
 #define PLOT_PI 3.14159265358979323846
 
@@ -567,6 +570,121 @@ void plot_cairo_setup(cairo_t *cr)
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 }
 
+/* ---- text advances, cached per thread -------------------------------------- */
+
+/* Layout measures a label to place it and measures it again while drawing
+ * it, and every chart is drawn for SVG, PNG and the PDF card: asking
+ * cairo each time was the largest single cost of drawing text. An advance
+ * depends only on the face (bold or not), the size and the CTM's linear
+ * part (the font options are plot_cairo_setup's on every context): each
+ * such combination, compared exactly, gets a small number, and that
+ * number with the run's text is the key. The table is dropped when full,
+ * which bounds a thread's memory whatever the number of cards. */
+#define ADV_MAX_ENTRIES 8192
+#define ADV_MAX_STYLES 64
+
+typedef struct {
+    bool bold;
+    double size, xx, yx, xy, yy;
+} adv_style;
+
+typedef struct {
+    xmlHashTablePtr by_key; /* style number + text -> malloc'd double */
+    int n;
+    adv_style styles[ADV_MAX_STYLES];
+    int n_styles;
+} adv_cache;
+
+static void adv_entry_free(void *payload, const xmlChar *name)
+{
+    (void)name;
+    free(payload);
+}
+
+static void adv_cache_free(void *p)
+{
+    adv_cache *c = p;
+    if (c && c->by_key)
+        xmlHashFree(c->by_key, adv_entry_free);
+    free(c);
+}
+
+static tls_slot adv_slot = TLS_SLOT(adv_cache_free);
+
+static adv_cache *adv_cache_get(void)
+{
+    adv_cache *c = tls_slot_get(&adv_slot);
+    if (c && c->n >= ADV_MAX_ENTRIES) {
+        tls_slot_release(&adv_slot);
+        c = NULL;
+    }
+    if (c)
+        return c;
+    c = calloc(1, sizeof *c);
+    if (c && !(c->by_key = xmlHashCreate(1024))) {
+        free(c);
+        return NULL;
+    }
+    if (c && !tls_slot_set(&adv_slot, c)) {
+        adv_cache_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* The style's number in c, added when new; -1 when the list is full. */
+static int adv_style_id(adv_cache *c, const adv_style *st)
+{
+    for (int i = 0; i < c->n_styles; i++) {
+        const adv_style *o = &c->styles[i];
+        if (o->bold == st->bold && o->size == st->size && o->xx == st->xx && o->yx == st->yx &&
+            o->xy == st->xy && o->yy == st->yy)
+            return i;
+    }
+    if (c->n_styles == ADV_MAX_STYLES)
+        return -1;
+    c->styles[c->n_styles] = *st;
+    return c->n_styles++;
+}
+
+/* The advance of `run` (k bytes) in the font `cr` has, at `size`. */
+static double text_advance(cairo_t *cr, const char *run, size_t k, double size, bool bold)
+{
+    adv_cache *c = adv_cache_get();
+    char stack[256], *key = NULL;
+    if (c) {
+        cairo_matrix_t m;
+        cairo_get_matrix(cr, &m);
+        adv_style st = {bold, size, m.xx, m.yx, m.xy, m.yy};
+        int id = adv_style_id(c, &st);
+        key = id < 0 ? NULL : k + 2 <= sizeof stack ? stack : malloc(k + 2);
+        if (key) {
+            key[0] = (char)('0' + id); /* '0'..'o': printable, never NUL */
+            memcpy(key + 1, run, k + 1);
+            double *hit = xmlHashLookup(c->by_key, (const xmlChar *)key);
+            if (hit) {
+                double a = *hit;
+                if (key != stack)
+                    free(key);
+                return a;
+            }
+        }
+    }
+    cairo_text_extents_t te;
+    cairo_text_extents(cr, run, &te);
+    double *v = key ? malloc(sizeof *v) : NULL;
+    if (v) {
+        *v = te.x_advance;
+        if (xmlHashAddEntry(c->by_key, (const xmlChar *)key, v) == 0)
+            c->n++;
+        else
+            free(v);
+    }
+    if (key && key != stack)
+        free(key);
+    return te.x_advance;
+}
+
 /* Walk markup runs: level 0 normal, -1 subscript, +1 superscript. Measures,
  * and draws when `draw`, from (x, y). Returns the advance. */
 static double text_walk(cairo_t *cr, const char *m, double x, double y, double size, bool bold, bool draw)
@@ -604,13 +722,11 @@ static double text_walk(cairo_t *cr, const char *m, double x, double y, double s
         double fs = level ? size * 0.72 : size;
         double dy = level < 0 ? size * 0.24 : level > 0 ? -size * 0.38 : 0;
         cairo_set_font_size(cr, fs);
-        cairo_text_extents_t te;
-        cairo_text_extents(cr, buf, &te);
         if (draw) {
             cairo_move_to(cr, x + adv, y + dy);
             ink_show_text(cr, buf);
         }
-        adv += te.x_advance;
+        adv += text_advance(cr, buf, k, fs, bold);
     }
     free(buf);
     return adv;
@@ -1943,8 +2059,14 @@ bool plot_render_in(const plot_figure *f, cairo_t *cr, double x, double y, doubl
     return ok;
 }
 
+void plot_release_thread_cache(void)
+{
+    tls_slot_release(&adv_slot);
+}
+
 void plot_shutdown(void)
 {
+    plot_release_thread_cache();
     svgw_release_thread_cache();
     cairo_debug_reset_static_data();
     /* fontconfig (loaded by cairo for the toy font API) keeps its parsed

@@ -215,6 +215,10 @@ double plot_text_fit(cairo_t *cr, const char *markup, double x, double y, double
 /* Markup stripped to plain text into buf (always NUL-terminated). */
 void plot_markup_plain(const char *markup, char *buf, size_t bufsz);
 
+/* Text advances are cached per thread (freed when the thread ends); this
+ * frees the calling thread's now. */
+void plot_release_thread_cache(void);
+
 /* Release cairo's process-wide font and surface caches (what
  * LeakSanitizer would otherwise report at exit). Call once before the
  * process exits, after the last render, from one thread; nothing from

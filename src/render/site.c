@@ -83,11 +83,11 @@ void site_templates_free(site_templates *t)
 /* Bind, serialise, write. Takes `data` and frees it as soon as the page's
  * document is bound (a listing page of N models holds one of the two at a
  * time, not both). */
-static bool render_page(xmlDocPtr tpl, const char *name, cJSON *data, const char *path,
-                        taf_err *err)
+/* Bind `data` (borrowed) into the template and write the page. */
+static bool render_page_with(xmlDocPtr tpl, const char *name, const cJSON *data, const char *path,
+                             taf_err *err)
 {
     xmlDocPtr d = tpl_bind(tpl, name, data, err);
-    cJSON_Delete(data);
     if (!d)
         return false;
     size_t len;
@@ -95,6 +95,15 @@ static bool render_page(xmlDocPtr tpl, const char *name, cJSON *data, const char
     xmlFreeDoc(d);
     bool ok = site_write_file(path, html, len, err);
     free(html);
+    return ok;
+}
+
+/* As render_page_with, consuming `data`. */
+static bool render_page(xmlDocPtr tpl, const char *name, cJSON *data, const char *path,
+                        taf_err *err)
+{
+    bool ok = render_page_with(tpl, name, data, path, err);
+    cJSON_Delete(data);
     return ok;
 }
 
@@ -251,18 +260,23 @@ char *site_card_markdown(const cJSON *card)
     return b.s;
 }
 
-bool site_write_card(const site_templates *t, const char *dir, const cJSON *card,
-                     taf_err *err)
+bool site_write_card(const site_templates *t, const char *dir, cJSON *card, taf_err *err)
 {
     char path[1400];
-    cJSON *data = cJSON_Duplicate(card, true);
-    cJSON *page = cJSON_AddObjectToObject(data, "page");
+    /* the page's own fields ride on the card while it is bound (no copy of
+     * the whole card), and are taken off before anything else reads it */
+    cJSON *page = cJSON_CreateObject();
+    if (!page || !cJSON_AddItemToObject(card, "page", page)) {
+        cJSON_Delete(page);
+        return taf_fail(err, "oom", NULL, "out of memory");
+    }
     char title[400];
     snprintf(title, sizeof title, "TAF Card: %s", str_at(card, "model.id"));
     cJSON_AddStringToObject(page, "title", title);
     cJSON_AddStringToObject(page, "root", "../../");
     snprintf(path, sizeof path, "%s/index.html", dir);
-    bool ok = render_page(t->card, "card.xhtml", data, path, err);
+    bool ok = render_page_with(t->card, "card.xhtml", card, path, err);
+    cJSON_Delete(cJSON_DetachItemViaPointer(card, page));
     if (!ok)
         return false;
     char *json = cJSON_Print(card);

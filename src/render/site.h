@@ -20,8 +20,9 @@ bool site_templates_load(site_templates *t, const char *dir, taf_err *err);
 void site_templates_free(site_templates *t);
 
 /* models/<slug>/: index.html, card.json, card.md (charts and card.pdf are
- * written by the chart catalog). `dir` exists. */
-bool site_write_card(const site_templates *t, const char *dir, const cJSON *card,
+ * written by the chart catalog). `dir` exists. The card is lent to the page
+ * binder with a "page" member added, and given back unchanged. */
+bool site_write_card(const site_templates *t, const char *dir, cJSON *card,
                      taf_err *err);
 
 /* The Markdown export of a card (malloc'd). */

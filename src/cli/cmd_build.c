@@ -1102,7 +1102,7 @@ static void print_timings(build_state *b)
         a.spill += x->spill;
         a.built += x->built, a.reused += x->reused;
         a.r.svg += x->r.svg, a.r.png_draw += x->r.png_draw, a.r.png_encode += x->r.png_encode;
-        a.r.pdf += x->r.pdf, a.r.write += x->r.write;
+        a.r.pdf += x->r.pdf, a.r.write += x->r.write, a.r.write_png += x->r.write_png;
         a.r.n_svg += x->r.n_svg, a.r.n_png += x->r.n_png, a.r.n_pdf += x->r.n_pdf;
     }
     double per_card = a.load + a.card + a.page + a.charts + a.pdf + a.summary + a.spill;
@@ -1112,6 +1112,7 @@ static void print_timings(build_state *b)
         {"cpu.summary", a.summary}, {"cpu.spill", a.spill}, {"cpu.reuse", a.reuse},
         {"cpu.svg", a.r.svg}, {"cpu.png_draw", a.r.png_draw},
         {"cpu.png_encode", a.r.png_encode}, {"cpu.pdf", a.r.pdf}, {"cpu.write", a.r.write},
+        {"cpu.write_png", a.r.write_png},
         {"cpu.pages.svg", b->main_times.svg}, {"cpu.pages.png_draw", b->main_times.png_draw},
         {"cpu.pages.png_encode", b->main_times.png_encode},
         {"cards.built", (double)a.built}, {"cards.reused", (double)a.reused},
@@ -1119,6 +1120,9 @@ static void print_timings(build_state *b)
         {"ms_per_built_card", a.built ? 1e3 * per_card / (double)a.built : 0},
         {"ms_per_built_card_except_png_encode",
          a.built ? 1e3 * (per_card - a.r.png_encode) / (double)a.built : 0},
+        {"ms_per_built_card_except_pngs",
+         a.built ? 1e3 * (per_card - a.r.png_encode - a.r.png_draw - a.r.write_png) / (double)a.built
+                 : 0},
         {"ms_per_png_encode", a.r.n_png ? 1e3 * a.r.png_encode / (double)a.r.n_png : 0},
         {"wall.setup", b->w_setup}, {"wall.keys", b->w_keys}, {"wall.cards", b->w_cards},
         {"wall.pages", b->w_pages}, {"wall.manifest", b->w_manifest}, {"wall.swap", b->w_swap},

@@ -93,6 +93,7 @@ void render_shutdown(void);
  * drawing (cairo rasterising) and encoding (our writer). */
 typedef struct {
     double svg, png_draw, png_encode, pdf, write;
+    double write_png; /* the part of `write` that wrote and hashed PNG files */
     long n_svg, n_png, n_pdf;
 } render_times;
 

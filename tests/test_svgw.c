@@ -80,9 +80,13 @@ Test(svgw, strokes_fills_and_text_become_paths_and_glyph_uses)
               s);
     /* "γ = 0.5, ee": 8 inked glyphs (spaces have none), 'e' twice with one definition */
     cr_expect_eq(count(s, "<use "), 8, "%s", s);
-    cr_expect(strstr(s, "<g fill=\"#333333\">"), "%s", s);
     cr_expect_eq(count(s, "<path id=\"p-g"), 7, "%s", s);
-    cr_expect(strstr(s, "xlink:href=\"#p-g0\" transform=\"translate(10 50) scale(0.012)\""), "%s", s);
+    /* one transform per run (at its first glyph, 12 px / 1000 units), then
+     * each glyph's offset from there in glyph units */
+    cr_expect(strstr(s, "<g fill=\"#333333\" transform=\"translate(10 50) scale(0.012)\">\n"
+                        "<use xlink:href=\"#p-g0\"/>\n<use xlink:href=\"#p-g1\" x=\"909.7\"/>"),
+              "%s", s);
+    cr_expect_eq(count(s, "transform="), 1, "%s", s);
     free(s);
 }
 

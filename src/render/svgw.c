@@ -311,6 +311,21 @@ static void attr(svgw *w, const char *name, const char *value)
     wcheck(w, xmlTextWriterWriteAttribute(w->wr, (const xmlChar *)name, (const xmlChar *)value));
 }
 
+/* An attribute whose value this writer made (numbers, path data, ids,
+ * colours): libxml2 writes it without its per-character escaping pass,
+ * a third of the SVG time, since nothing in it needs escaping. A value
+ * that holds a character that would, goes through attr all the same. */
+static void gen_attr(svgw *w, const char *name, const char *value)
+{
+    if (strpbrk(value, "<>&\"'\t\n\r")) {
+        attr(w, name, value);
+        return;
+    }
+    wcheck(w, xmlTextWriterStartAttribute(w->wr, (const xmlChar *)name));
+    wcheck(w, xmlTextWriterWriteRaw(w->wr, (const xmlChar *)value));
+    wcheck(w, xmlTextWriterEndAttribute(w->wr));
+}
+
 static bool valid_prefix(const char *p)
 {
     if (!p || !*p || strlen(p) > 64)
@@ -464,11 +479,11 @@ static void color_attrs(svgw *w, cairo_t *cr, const char *paint, const char *opa
     char hex[8];
     snprintf(hex, sizeof hex, "#%02x%02x%02x", (unsigned)lround(fmin(fmax(r, 0), 1) * 255),
              (unsigned)lround(fmin(fmax(g, 0), 1) * 255), (unsigned)lround(fmin(fmax(b, 0), 1) * 255));
-    attr(w, paint, hex);
+    gen_attr(w, paint, hex);
     if (a < 1) {
         dbuf n = {0};
         put_fixed(&n, fmax(a, 0), 3);
-        attr(w, opacity, n.p ? n.p : "0");
+        gen_attr(w, opacity, n.p ? n.p : "0");
         free(n.p);
     }
 }
@@ -480,7 +495,7 @@ static void clip_attr(svgw *w)
         return;
     char ref[128];
     id_ref(ref, sizeof ref, w, 'c', c, true);
-    attr(w, "clip-path", ref);
+    gen_attr(w, "clip-path", ref);
 }
 
 /* The current path in device px, as path data in w->scratch. */
@@ -517,7 +532,7 @@ static void num_attr(svgw *w, const char *name, double v)
     dbuf n = {0};
     if (!put_fixed(&n, v, 3))
         fail(w, "svg-coordinate", "a length is not finite");
-    attr(w, name, n.p ? n.p : "0");
+    gen_attr(w, name, n.p ? n.p : "0");
     free(n.p);
 }
 
@@ -526,7 +541,7 @@ static void emit_fill(svgw *w, cairo_t *cr)
     if (w->failed || !device_path(w, cr))
         return;
     wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"path"));
-    attr(w, "d", w->scratch.p);
+    gen_attr(w, "d", w->scratch.p);
     color_attrs(w, cr, "fill", "fill-opacity");
     if (cairo_get_fill_rule(cr) == CAIRO_FILL_RULE_EVEN_ODD)
         attr(w, "fill-rule", "evenodd");
@@ -539,7 +554,7 @@ static void emit_stroke(svgw *w, cairo_t *cr)
     if (w->failed || !device_path(w, cr))
         return;
     wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"path"));
-    attr(w, "d", w->scratch.p);
+    gen_attr(w, "d", w->scratch.p);
     attr(w, "fill", "none");
     color_attrs(w, cr, "stroke", "stroke-opacity");
     num_attr(w, "stroke-width", device_len(cr, cairo_get_line_width(cr)));
@@ -564,7 +579,7 @@ static void emit_stroke(svgw *w, cairo_t *cr)
             if (!put_fixed(&d, device_len(cr, dash[i]), 3))
                 fail(w, "svg-coordinate", "a dash length is not finite");
         }
-        attr(w, "stroke-dasharray", d.p ? d.p : "none");
+        gen_attr(w, "stroke-dasharray", d.p ? d.p : "none");
         free(d.p);
         if (off != 0)
             num_attr(w, "stroke-dashoffset", device_len(cr, off));
@@ -634,36 +649,57 @@ static void glyph_key(char *out, size_t n, const char *face, unsigned long index
     out[fl] = '\0';
 }
 
-static void emit_use(svgw *w, long id, const cairo_matrix_t *m)
+/* The transform that puts a run's glyph outlines (GLYPH_UNITS per em, y
+ * down, origin on the baseline) at the run's first glyph in device px. */
+static bool run_transform(dbuf *t, const cairo_matrix_t *m)
+{
+    t->len = 0;
+    bool ok;
+    if (m->xy == 0 && m->yx == 0 && m->xx == m->yy) {
+        db_puts(t, "translate(");
+        ok = put_pt(t, m->x0, m->y0, 3);
+        db_puts(t, ") scale(");
+        ok = put_fixed(t, m->xx, 7) && ok;
+    } else {
+        db_puts(t, "matrix(");
+        ok = put_pt(t, m->xx, m->yx, 7);
+        db_putc(t, ' ');
+        ok = put_pt(t, m->xy, m->yy, 7) && ok;
+        db_putc(t, ' ');
+        ok = put_pt(t, m->x0, m->y0, 3) && ok;
+    }
+    db_putc(t, ')');
+    return ok;
+}
+
+/* A glyph of the open run, `dx`/`dy` glyph units from its first glyph:
+ * only the offsets per glyph, the run's <g> carries the transform. */
+static void emit_use(svgw *w, long id, double dx, double dy)
 {
     char ref[128];
     id_ref(ref, sizeof ref, w, 'g', id, false);
-    dbuf t = w->scratch2;
-    t.len = 0;
-    bool ok;
-    if (m->xy == 0 && m->yx == 0 && m->xx == m->yy) {
-        db_puts(&t, "translate(");
-        ok = put_pt(&t, m->x0, m->y0, 3);
-        db_puts(&t, ") scale(");
-        ok = put_fixed(&t, m->xx, 7) && ok;
-    } else {
-        db_puts(&t, "matrix(");
-        ok = put_pt(&t, m->xx, m->yx, 7);
-        db_putc(&t, ' ');
-        ok = put_pt(&t, m->xy, m->yy, 7) && ok;
-        db_putc(&t, ' ');
-        ok = put_pt(&t, m->x0, m->y0, 3) && ok;
+    wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"use"));
+    gen_attr(w, "xlink:href", ref);
+    dbuf n = w->scratch2;
+    bool ok = true;
+    if (dx != 0) {
+        n.len = 0;
+        ok = put_fixed(&n, dx, 1);
+        if (ok && !n.oom)
+            gen_attr(w, "x", n.p);
     }
-    db_putc(&t, ')');
+    if (dy != 0 && ok) {
+        n.len = 0;
+        ok = put_fixed(&n, dy, 1);
+        if (ok && !n.oom)
+            gen_attr(w, "y", n.p);
+    }
+    w->scratch2 = n;
     if (!ok)
         fail(w, "svg-coordinate", "a text position is not finite");
-    if (t.oom)
+    if (n.oom)
         fail(w, "oom", "out of memory");
-    wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"use"));
-    attr(w, "xlink:href", ref);
-    attr(w, "transform", t.p ? t.p : "");
     wcheck(w, xmlTextWriterEndElement(w->wr));
-    w->scratch2 = t;
 }
 
 static void emit_text(svgw *w, cairo_t *cr, const char *utf8)
@@ -680,14 +716,21 @@ static void emit_text(svgw *w, cairo_t *cr, const char *utf8)
         fail(w, "svg-text", "cairo could not lay out a text");
         return;
     }
-    cairo_matrix_t unit, font, ctm;
+    /* glyph units -> user space (the font matrix) and back, for the offsets */
+    cairo_matrix_t unit, font, ctm, to_units;
     cairo_matrix_init_scale(&unit, 1 / GLYPH_UNITS, 1 / GLYPH_UNITS);
     cairo_get_font_matrix(cr, &font);
     cairo_get_matrix(cr, &ctm);
     cairo_matrix_multiply(&unit, &unit, &font);
+    to_units = unit;
+    if (cairo_matrix_invert(&to_units) != CAIRO_STATUS_SUCCESS) {
+        cairo_glyph_free(glyphs);
+        return; /* a zero font size: nothing to see */
+    }
     char face[160];
     face_key(face, sizeof face, cr);
     bool open = false;
+    double x0 = 0, y0 = 0;
     for (int i = 0; i < n && !w->failed; i++) {
         char key[200];
         glyph_key(key, sizeof key, face, glyphs[i].index);
@@ -704,16 +747,27 @@ static void emit_text(svgw *w, cairo_t *cr, const char *utf8)
             break;
         }
         if (!open) {
+            x0 = glyphs[i].x;
+            y0 = glyphs[i].y;
+            cairo_matrix_t at, m;
+            cairo_matrix_init_translate(&at, x0, y0);
+            cairo_matrix_multiply(&m, &unit, &at);
+            cairo_matrix_multiply(&m, &m, &ctm);
+            if (!run_transform(&w->scratch2, &m))
+                fail(w, "svg-coordinate", "a text position is not finite");
+            if (w->scratch2.oom)
+                fail(w, "oom", "out of memory");
+            if (w->failed)
+                break;
             wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"g"));
             color_attrs(w, cr, "fill", "fill-opacity");
             clip_attr(w);
+            gen_attr(w, "transform", w->scratch2.p);
             open = true;
         }
-        cairo_matrix_t at, m;
-        cairo_matrix_init_translate(&at, glyphs[i].x, glyphs[i].y);
-        cairo_matrix_multiply(&m, &unit, &at);
-        cairo_matrix_multiply(&m, &m, &ctm);
-        emit_use(w, id, &m);
+        double dx = glyphs[i].x - x0, dy = glyphs[i].y - y0;
+        cairo_matrix_transform_distance(&to_units, &dx, &dy);
+        emit_use(w, id, dx, dy);
     }
     if (open)
         wcheck(w, xmlTextWriterEndElement(w->wr));
@@ -737,7 +791,7 @@ static void emit_clip(svgw *w, cairo_t *cr)
     attr(w, "id", idbuf);
     clip_attr(w); /* a clip inside a clip is their intersection */
     wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"path"));
-    attr(w, "d", w->scratch.p);
+    gen_attr(w, "d", w->scratch.p);
     wcheck(w, xmlTextWriterEndElement(w->wr));
     wcheck(w, xmlTextWriterEndElement(w->wr));
     w->clips[w->depth] = id;
@@ -838,8 +892,8 @@ static void write_defs(svgw *w)
         char id[96];
         snprintf(id, sizeof id, "%sg%zu", w->prefix, i);
         wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"path"));
-        attr(w, "id", id);
-        attr(w, "d", d);
+        gen_attr(w, "id", id);
+        gen_attr(w, "d", d);
         wcheck(w, xmlTextWriterEndElement(w->wr));
     }
     wcheck(w, xmlTextWriterEndElement(w->wr));

@@ -265,7 +265,8 @@ fault-test:
 # and -j 1 vs -j 2, and writes bench/results.md. Knobs: BENCH_RUNS (3),
 # BENCH_SCALE ("100 1000 10000"), BENCH_BUDGET (seconds, 480), PANEL_DIR.
 BENCH_BUILD := $(BUILD)/bench
-BENCH_TOOLS := $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat $(BENCH_BUILD)/bench_df
+BENCH_TOOLS := $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat $(BENCH_BUILD)/bench_df \
+               $(BENCH_BUILD)/bench_card
 
 bench: $(BIN) $(BENCH_TOOLS)
 	$(Q)TAFCARD='$(BIN)' BENCH_GEN='$(BENCH_BUILD)/gen-configs' \
@@ -277,7 +278,7 @@ $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat: $(BENCH_BUILD)/%: bench/%.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(STD_FLAGS) $(CFLAGS) -o $@ $<
 
-$(BENCH_BUILD)/bench_df: bench/bench_df.c $(LIB_OBJ)
+$(BENCH_BUILD)/bench_df $(BENCH_BUILD)/bench_card: $(BENCH_BUILD)/%: bench/%.c $(LIB_OBJ)
 	$(call say,LINK,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(LDLIBS) -lm

@@ -274,7 +274,7 @@ struct svgw {
     char prefix[72];
     /* glyphs used, in order of first use: key -> id number (as pointer + 1) */
     xmlHashTablePtr glyph_ids;
-    char **glyph_keys;
+    char **glyph_keys, **glyph_refs; /* per number: cache key, "#<prefix>g<N>" */
     size_t n_glyphs, cap_glyphs;
     /* clip id per ink_save level; -1 = none */
     long *clips;
@@ -453,9 +453,12 @@ void svgw_free(svgw *w)
         cairo_surface_destroy(w->rec);
     if (w->glyph_ids)
         xmlHashFree(w->glyph_ids, NULL);
-    for (size_t i = 0; i < w->n_glyphs; i++)
+    for (size_t i = 0; i < w->n_glyphs; i++) {
         free(w->glyph_keys[i]);
+        free(w->glyph_refs[i]);
+    }
     free(w->glyph_keys);
+    free(w->glyph_refs);
     free(w->clips);
     free(w->scratch.p);
     free(w->scratch2.p);
@@ -588,30 +591,56 @@ static void emit_stroke(svgw *w, cairo_t *cr)
     wcheck(w, xmlTextWriterEndElement(w->wr));
 }
 
-/* Id number of the glyph `key` in this document (defined at the end). */
-static long glyph_id(svgw *w, const char *key)
+/* The document's number for glyph `key` (its outline is defined once, at
+ * the end), GLYPH_BLANK for a glyph without ink (a space), GLYPH_FAILED
+ * after a failure. Each glyph is looked up once per use, in this table
+ * only: the outline cache is asked the first time the document meets it. */
+enum { GLYPH_BLANK = -1, GLYPH_FAILED = -2 };
+
+static long doc_glyph(svgw *w, cairo_t *cr, const char *key, unsigned long index)
 {
+    /* stored as number + 3 so that no entry is a NULL pointer */
     void *hit = xmlHashLookup(w->glyph_ids, (const xmlChar *)key);
     if (hit)
-        return (long)((uintptr_t)hit - 1);
-    if (w->n_glyphs == w->cap_glyphs) {
-        size_t cap = w->cap_glyphs ? w->cap_glyphs * 2 : 64;
-        char **k = realloc(w->glyph_keys, cap * sizeof *k);
-        if (!k)
-            return -1;
-        w->glyph_keys = k;
-        w->cap_glyphs = cap;
+        return (long)((uintptr_t)hit) - 3;
+    const char *outline = glyph_outline(cr, key, index);
+    if (!outline) {
+        fail(w, "svg-text", "a glyph outline could not be read");
+        return GLYPH_FAILED;
     }
-    char *copy = malloc(strlen(key) + 1);
-    if (!copy)
-        return -1;
-    strcpy(copy, key);
-    long id = (long)w->n_glyphs;
-    if (xmlHashAddEntry(w->glyph_ids, (const xmlChar *)key, (void *)(uintptr_t)(id + 1)) != 0) {
-        free(copy);
-        return -1;
+    long id = GLYPH_BLANK;
+    if (*outline) {
+        if (w->n_glyphs == w->cap_glyphs) {
+            size_t cap = w->cap_glyphs ? w->cap_glyphs * 2 : 64;
+            char **k = realloc(w->glyph_keys, cap * sizeof *k);
+            char **r = k ? realloc(w->glyph_refs, cap * sizeof *r) : NULL;
+            if (k)
+                w->glyph_keys = k;
+            if (r)
+                w->glyph_refs = r;
+            if (!k || !r) {
+                fail(w, "oom", "out of memory");
+                return GLYPH_FAILED;
+            }
+            w->cap_glyphs = cap;
+        }
+        char ref[128];
+        id = (long)w->n_glyphs;
+        id_ref(ref, sizeof ref, w, 'g', id, false);
+        char *key_copy = strdup(key), *ref_copy = strdup(ref);
+        if (!key_copy || !ref_copy) {
+            free(key_copy);
+            free(ref_copy);
+            fail(w, "oom", "out of memory");
+            return GLYPH_FAILED;
+        }
+        w->glyph_keys[w->n_glyphs] = key_copy;
+        w->glyph_refs[w->n_glyphs++] = ref_copy;
     }
-    w->glyph_keys[w->n_glyphs++] = copy;
+    if (xmlHashAddEntry(w->glyph_ids, (const xmlChar *)key, (void *)(uintptr_t)(id + 3)) != 0) {
+        fail(w, "oom", "out of memory");
+        return GLYPH_FAILED;
+    }
     return id;
 }
 
@@ -676,10 +705,8 @@ static bool run_transform(dbuf *t, const cairo_matrix_t *m)
  * only the offsets per glyph, the run's <g> carries the transform. */
 static void emit_use(svgw *w, long id, double dx, double dy)
 {
-    char ref[128];
-    id_ref(ref, sizeof ref, w, 'g', id, false);
     wcheck(w, xmlTextWriterStartElement(w->wr, (const xmlChar *)"use"));
-    gen_attr(w, "xlink:href", ref);
+    gen_attr(w, "xlink:href", w->glyph_refs[id]);
     dbuf n = w->scratch2;
     bool ok = true;
     if (dx != 0) {
@@ -734,18 +761,11 @@ static void emit_text(svgw *w, cairo_t *cr, const char *utf8)
     for (int i = 0; i < n && !w->failed; i++) {
         char key[200];
         glyph_key(key, sizeof key, face, glyphs[i].index);
-        const char *outline = glyph_outline(cr, key, glyphs[i].index);
-        if (!outline) {
-            fail(w, "svg-text", "a glyph outline could not be read");
+        long id = doc_glyph(w, cr, key, glyphs[i].index);
+        if (id == GLYPH_FAILED)
             break;
-        }
-        if (!*outline)
-            continue; /* a space */
-        long id = glyph_id(w, key);
-        if (id < 0) {
-            fail(w, "oom", "out of memory");
-            break;
-        }
+        if (id == GLYPH_BLANK)
+            continue;
         if (!open) {
             x0 = glyphs[i].x;
             y0 = glyphs[i].y;

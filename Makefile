@@ -271,6 +271,7 @@ BENCH_TOOLS := $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat $(BENCH_BUILD)/
 bench: $(BIN) $(BENCH_TOOLS)
 	$(Q)TAFCARD='$(BIN)' BENCH_GEN='$(BENCH_BUILD)/gen-configs' \
 	  BENCH_RUNSTAT='$(BENCH_BUILD)/runstat' BENCH_DF='$(BENCH_BUILD)/bench_df' \
+	  BENCH_CARD='$(BENCH_BUILD)/bench_card' \
 	  PANEL_DIR='$(PANEL_DIR)' MAKE='$(MAKE)' sh bench/run.sh
 
 $(BENCH_BUILD)/gen-configs $(BENCH_BUILD)/runstat: $(BENCH_BUILD)/%: bench/%.c

@@ -1,7 +1,6 @@
 #include "render/svgw.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <libxml/xmlstring.h>
 #include <libxml/xmlwriter.h>
 
+#include "util/tls.h"
 #include "util/xmltext.h"
 
 #define SVG_NS "http://www.w3.org/2000/svg"
@@ -159,19 +159,15 @@ typedef struct {
     cairo_t *cr;
 } glyph_cache;
 
-static _Thread_local glyph_cache *tls_cache;
-/* frees a worker thread's cache when the thread ends */
-static pthread_key_t cache_key;
-static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
-
 static void free_outline(void *payload, const xmlChar *name)
 {
     (void)name;
     free(payload);
 }
 
-static void cache_free(glyph_cache *c)
+static void cache_free(void *p)
 {
+    glyph_cache *c = p;
     if (c->outlines)
         xmlHashFree(c->outlines, free_outline);
     if (c->cr)
@@ -181,46 +177,26 @@ static void cache_free(glyph_cache *c)
     free(c);
 }
 
-static void cache_destructor(void *p)
-{
-    cache_free(p);
-    tls_cache = NULL;
-}
-
-static void cache_key_init(void)
-{
-    if (pthread_key_create(&cache_key, cache_destructor) != 0)
-        abort(); /* only on exhausted keys at start-up: nothing sensible to do */
-}
+static tls_slot cache_slot = TLS_SLOT(cache_free);
 
 void svgw_release_thread_cache(void)
 {
-    glyph_cache *c = tls_cache;
-    if (!c)
-        return;
-    pthread_setspecific(cache_key, NULL);
-    cache_free(c);
-    tls_cache = NULL;
+    tls_slot_release(&cache_slot);
 }
 
 static glyph_cache *cache_get(void)
 {
-    if (tls_cache)
-        return tls_cache;
-    pthread_once(&cache_key_once, cache_key_init);
-    glyph_cache *c = calloc(1, sizeof *c);
+    glyph_cache *c = tls_slot_get(&cache_slot);
+    if (c)
+        return c;
+    c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    if (pthread_setspecific(cache_key, c) != 0) {
-        free(c);
-        return NULL;
-    }
     c->outlines = xmlHashCreate(256);
     c->surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     c->cr = cairo_create(c->surface);
-    tls_cache = c;
-    if (!c->outlines || cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
-        svgw_release_thread_cache();
+    if (!c->outlines || cairo_status(c->cr) != CAIRO_STATUS_SUCCESS || !tls_slot_set(&cache_slot, c)) {
+        cache_free(c);
         return NULL;
     }
     cairo_set_font_size(c->cr, GLYPH_UNITS);

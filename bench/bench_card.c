@@ -26,25 +26,6 @@ static double cpu_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Numbers as the build holds them (raw Python-repr text, see jnum), not
  * as cJSON_Parse made them, so printing card.json costs what it costs in
  * a build. */
@@ -74,8 +55,10 @@ int main(int argc, char **argv)
     int rounds = argc > 3 ? atoi(argv[3]) : 30;
     const char *only = argc > 4 ? argv[4] : NULL;
     static const char *const OUT_KEY[N_OUT] = {"svg", "png", "pdf", "page"};
-    char *text = slurp(argv[1]);
-    cJSON *card = text ? cJSON_Parse(text) : NULL;
+    char *text = NULL;
+    size_t text_len = 0;
+    taf_err err = {0};
+    cJSON *card = render_read_file(argv[1], &text, &text_len, &err) ? cJSON_ParseWithLength(text, text_len) : NULL;
     free(text);
     if (!card) {
         fprintf(stderr, "bench_card: cannot read %s\n", argv[1]);
@@ -88,7 +71,6 @@ int main(int argc, char **argv)
     char dir[] = "/tmp/bench_card.XXXXXX";
     if (!mkdtemp(dir))
         return 1;
-    taf_err err = {0};
     site_templates t;
     if (!site_templates_load(&t, argv[2], &err)) {
         fprintf(stderr, "bench_card: %s\n", err.message);

@@ -595,17 +595,11 @@ typedef struct {
     int n_styles;
 } adv_cache;
 
-static void adv_entry_free(void *payload, const xmlChar *name)
-{
-    (void)name;
-    free(payload);
-}
-
 static void adv_cache_free(void *p)
 {
     adv_cache *c = p;
     if (c && c->by_key)
-        xmlHashFree(c->by_key, adv_entry_free);
+        xmlHashFree(c->by_key, xmlHashDefaultDeallocator); /* xmlFree is free */
     free(c);
 }
 

@@ -159,17 +159,11 @@ typedef struct {
     cairo_t *cr;
 } glyph_cache;
 
-static void free_outline(void *payload, const xmlChar *name)
-{
-    (void)name;
-    free(payload);
-}
-
 static void cache_free(void *p)
 {
     glyph_cache *c = p;
     if (c->outlines)
-        xmlHashFree(c->outlines, free_outline);
+        xmlHashFree(c->outlines, xmlHashDefaultDeallocator); /* xmlFree is free */
     if (c->cr)
         cairo_destroy(c->cr);
     if (c->surface)

@@ -2001,10 +2001,9 @@ bool plot_render(const plot_figure *f, cairo_t *cr, double scale)
         }
     }
     if (ok) {
-        cairo_rectangle(cr, 0, 0, f->w, f->h);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        ink_fill(cr);
-
+        /* no background of its own: every surface starts white (the PNG
+         * canvas is painted, the SVG and PDF page are white), and one more
+         * opaque fill of the whole figure was a fifth of rasterising it */
         ink_save(cr);
         clip_plot(&c);
         draw_bands(&c);

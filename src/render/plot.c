@@ -7,6 +7,7 @@
 
 #include <libxml/hash.h>
 
+#include "render/fontpin.h"
 #include "render/svgw.h"
 #include "render/ticks.h"
 #include "util/tls.h"
@@ -666,6 +667,7 @@ static double text_advance(cairo_t *cr, const char *run, size_t k, double size, 
     }
     cairo_text_extents_t te;
     cairo_text_extents(cr, run, &te);
+    fontpin_keep(cairo_get_scaled_font(cr));
     double *v = key ? malloc(sizeof *v) : NULL;
     if (v) {
         *v = te.x_advance;
@@ -719,6 +721,7 @@ static double text_walk(cairo_t *cr, const char *m, double x, double y, double s
         if (draw) {
             cairo_move_to(cr, x + adv, y + dy);
             ink_show_text(cr, buf);
+            fontpin_keep(cairo_get_scaled_font(cr));
         }
         adv += text_advance(cr, buf, k, fs, bold);
     }
@@ -2061,6 +2064,7 @@ void plot_shutdown(void)
 {
     plot_release_thread_cache();
     svgw_release_thread_cache();
+    fontpin_release_all();
     cairo_debug_reset_static_data();
     /* fontconfig (loaded by cairo for the toy font API) keeps its parsed
      * configuration for the life of the process. We do not link it

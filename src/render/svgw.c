@@ -10,6 +10,7 @@
 #include <libxml/xmlstring.h>
 #include <libxml/xmlwriter.h>
 
+#include "render/fontpin.h"
 #include "util/tls.h"
 #include "util/xmltext.h"
 
@@ -216,6 +217,7 @@ static const char *glyph_outline(cairo_t *from, const char *key, unsigned long i
     cairo_new_path(c->cr);
     cairo_glyph_t g = {index, 0, 0};
     cairo_glyph_path(c->cr, &g, 1);
+    fontpin_keep(cairo_get_scaled_font(c->cr));
     cairo_path_t *path = cairo_copy_path(c->cr);
     cairo_new_path(c->cr);
     dbuf b = {0};

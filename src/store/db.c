@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
 /* ---- schema ------------------------------------------------------------------
  * MIGRATIONS[k] takes user_version k to k + 1. Never edit a released
@@ -776,8 +775,8 @@ bool db_inputs_digest(sqlite3 *db, char out[TAF_SHA256_HEX_SIZE], taf_err *err)
     sqlite3_stmt *st = prep(db, "SELECT " FILE_COLS "ORDER BY root, path", err);
     if (!st)
         return false;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+    taf_sha256 *h = taf_sha256_new();
+    bool ok = h != NULL;
     int rc = SQLITE_DONE;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         /* the same fields, cut to the same sizes, as db_list_source_files */
@@ -785,24 +784,21 @@ bool db_inputs_digest(sqlite3 *db, char out[TAF_SHA256_HEX_SIZE], taf_err *err)
         read_file_row(st, &f);
         char line[sizeof f.root + sizeof f.path + sizeof f.sha256 + 4];
         int k = snprintf(line, sizeof line, "%s:%s:%s\n", f.root, f.path, f.sha256);
-        ok = EVP_DigestUpdate(md, line, (size_t)k) == 1;
+        ok = taf_sha256_update(h, line, (size_t)k);
     }
     if (!ok) {
         release(st);
-        EVP_MD_CTX_free(md);
+        taf_sha256_finish(h, out);
+        out[0] = '\0';
         return taf_fail(err, "oom", NULL, "cannot compute the inputs digest (libcrypto)");
     }
     if (!step_done(db, st, rc, err)) {
-        EVP_MD_CTX_free(md);
+        taf_sha256_finish(h, out);
+        out[0] = '\0';
         return false;
     }
-    unsigned char d[32];
-    unsigned len = 0;
-    ok = EVP_DigestFinal_ex(md, d, &len) == 1 && len == 32;
-    EVP_MD_CTX_free(md);
-    for (unsigned i = 0; ok && i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-    return ok || taf_fail(err, "oom", NULL, "cannot compute the inputs digest (libcrypto)");
+    return taf_sha256_finish(h, out) ||
+           taf_fail(err, "oom", NULL, "cannot compute the inputs digest (libcrypto)");
 }
 
 bool db_calibration(sqlite3 *db, cJSON **out, bool *found, taf_err *err)

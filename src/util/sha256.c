@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -56,4 +57,42 @@ bool taf_sha256_file(const char *path, char out[TAF_SHA256_HEX_SIZE], long long 
     if (size)
         *size = total;
     return true;
+}
+
+struct taf_sha256 {
+    EVP_MD_CTX *ctx;
+};
+
+taf_sha256 *taf_sha256_new(void)
+{
+    taf_sha256 *h = malloc(sizeof *h);
+    if (!h)
+        return NULL;
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->ctx || !EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(h->ctx);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+bool taf_sha256_update(taf_sha256 *h, const void *data, size_t len)
+{
+    return h && EVP_DigestUpdate(h->ctx, data, len);
+}
+
+bool taf_sha256_finish(taf_sha256 *h, char out[TAF_SHA256_HEX_SIZE])
+{
+    out[0] = '\0';
+    if (!h)
+        return false;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    bool ok = EVP_DigestFinal_ex(h->ctx, md, &n) && n == 32;
+    EVP_MD_CTX_free(h->ctx);
+    free(h);
+    if (ok)
+        to_hex(md, n, out);
+    return ok;
 }

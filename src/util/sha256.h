@@ -20,4 +20,12 @@ bool taf_sha256_hex(const void *data, size_t len, char out[TAF_SHA256_HEX_SIZE])
 bool taf_sha256_file(const char *path, char out[TAF_SHA256_HEX_SIZE], long long *size,
                      taf_err *err);
 
+/* A digest fed piece by piece: new, update as often as needed, then
+ * finish (which frees it, whatever the outcome). NULL / false only if
+ * libcrypto fails. */
+typedef struct taf_sha256 taf_sha256;
+taf_sha256 *taf_sha256_new(void);
+bool taf_sha256_update(taf_sha256 *h, const void *data, size_t len);
+bool taf_sha256_finish(taf_sha256 *h, char out[TAF_SHA256_HEX_SIZE]);
+
 #endif

@@ -43,13 +43,15 @@ ALL_CFLAGS = $(STD_FLAGS) -pthread $(INCLUDES) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 # ---- sources --------------------------------------------------------------
-SRC      := $(shell find src -name '*.c' | LC_ALL=C sort)
+# make's own wildcard and sort (bytewise, as LC_ALL=C sort): no processes
+# for a no-op make, which `make site` runs every time
+SRC      := $(sort $(wildcard src/*.c src/*/*.c))
 OBJ      := $(SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/src/main.o
 LIB_OBJ  := $(filter-out $(MAIN_OBJ),$(OBJ))
 BIN      := $(BUILD)/tafcard
 
-SUPPORT_SRC := $(shell find tests/support -name '*.c' 2>/dev/null | LC_ALL=C sort)
+SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 ALL_TESTS   := $(patsubst tests/test_%.c,%,$(sort $(wildcard tests/test_*.c)))
 TESTS       ?= $(ALL_TESTS)
@@ -94,8 +96,14 @@ endef
 
 all: $(BIN)
 
-deps-check:
+deps-check: $(BUILD)/gen/deps-ok
+
+# A stamp: the libraries are looked for when this build tree is new (or the
+# stamp was removed), not on every make, whose no-op run is part of
+# `make site`'s time.
+$(BUILD)/gen/deps-ok:
 	$(call check_pkgs,$(LIB_PKGS))
+	@mkdir -p $(@D) && touch $@
 
 deps-check-tests:
 	$(call check_pkgs,$(LIB_PKGS) $(TEST_PKGS))
@@ -106,15 +114,19 @@ deps-check-tests:
 # changed formula or template never leaves stale cards behind. The header is
 # rewritten only when the digest changes.
 CODE_ID_H := $(BUILD)/gen/code_id.h
-CODE_ID := $(shell cat $(SRC) $$(find src -name '*.h' | LC_ALL=C sort) \
-             $$(find templates -type f | LC_ALL=C sort) 2>/dev/null | sha256sum | cut -c1-16)
-$(shell mkdir -p $(BUILD)/gen; \
-  printf '#define TAF_CODE_ID "%s"\n' '$(CODE_ID)' > $(CODE_ID_H).new; \
-  cmp -s $(CODE_ID_H).new $(CODE_ID_H) || mv $(CODE_ID_H).new $(CODE_ID_H); rm -f $(CODE_ID_H).new)
+CODE_INPUTS := $(SRC) $(sort $(wildcard src/*.h src/*/*.h)) $(sort $(wildcard templates/*))
+# A rule, not a $(shell) run by every make: `make site` after one changed
+# preset is meant to take well under a second, make's own check included.
+$(CODE_ID_H): $(CODE_INPUTS)
+	@mkdir -p $(@D)
+	@id=$$(cat $(CODE_INPUTS) | sha256sum | cut -c1-16); \
+	  printf '#define TAF_CODE_ID "%s"\n' "$$id" > $@.new; \
+	  if cmp -s $@.new $@; then rm -f $@.new; touch $@; else mv $@.new $@; fi
+$(BUILD)/obj/src/card/load.o $(BUILD)/obj/src/cli/cmd_build.o: $(CODE_ID_H)
 INCLUDES += -I$(BUILD)/gen
 
 # ---- compile and link -----------------------------------------------------
-$(BUILD)/obj/src/%.o: src/%.c | deps-check
+$(BUILD)/obj/src/%.o: src/%.c | $(BUILD)/gen/deps-ok
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -163,14 +175,15 @@ sanitize:
 	  $(MAKE) BUILD=build-san CFLAGS='-O1 -g' SANFLAGS='$(SAN_FLAGS)' test
 
 # ---- site -----------------------------------------------------------------
-# Placeholder until the site builder lands: one card JSON per preset.
-# Rendered into a temporary directory next to site/ and renamed into place,
-# so a failure never leaves a half-written site/.
+# ingest, calibrate and build; the build stages the site next to site/ and
+# swaps it in, so a failure never leaves a half-written site/. Libraries
+# are looked for (and installed when root) until a build tree has them.
 PANEL_DIR ?= $(if $(wildcard ../shared/panel-source),../shared/panel-source,)
 
 site:
 	@need=0; \
-	if ! command -v $(PKG_CONFIG) >/dev/null 2>&1; then need=1; \
+	if [ -f $(BUILD)/gen/deps-ok ]; then :; \
+	elif ! command -v $(PKG_CONFIG) >/dev/null 2>&1; then need=1; \
 	else for p in $(LIB_PKGS); do $(PKG_CONFIG) --exists "$$p" || need=1; done; fi; \
 	if [ $$need = 1 ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

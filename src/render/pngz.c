@@ -65,11 +65,18 @@ static pngz_scratch *scratch_get(void)
     return s;
 }
 
+/* Room for `need` bytes; what the buffer held is not kept (realloc would
+ * copy megabytes of a previous chart's scanlines for nothing). Grown by a
+ * quarter more, so a slightly taller chart does not start over. */
 static bool grow(unsigned char **buf, size_t *cap, size_t need)
 {
     if (*cap >= need)
         return true;
-    unsigned char *p = realloc(*buf, need);
+    need += need / 4;
+    free(*buf);
+    *buf = NULL;
+    *cap = 0;
+    unsigned char *p = malloc(need);
     if (!p)
         return false;
     *buf = p;

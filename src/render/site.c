@@ -80,16 +80,9 @@ void site_templates_free(site_templates *t)
     }
 }
 
-/* Bind, serialise, write. Takes `data` and frees it as soon as the page's
- * document is bound (a listing page of N models holds one of the two at a
- * time, not both). */
-/* Bind `data` (borrowed) into the template and write the page. */
-static bool render_page_with(xmlDocPtr tpl, const char *name, const cJSON *data, const char *path,
-                             taf_err *err)
+/* Serialise a bound page and write it. */
+static bool write_page(xmlDocPtr d, const char *path, taf_err *err)
 {
-    xmlDocPtr d = tpl_bind(tpl, name, data, err);
-    if (!d)
-        return false;
     size_t len;
     char *html = tpl_serialize(d, &len);
     xmlFreeDoc(d);
@@ -98,13 +91,23 @@ static bool render_page_with(xmlDocPtr tpl, const char *name, const cJSON *data,
     return ok;
 }
 
-/* As render_page_with, consuming `data`. */
+/* Bind `data` (borrowed) into the template and write the page. */
+static bool render_page_with(xmlDocPtr tpl, const char *name, const cJSON *data, const char *path,
+                             taf_err *err)
+{
+    xmlDocPtr d = tpl_bind(tpl, name, data, err);
+    return d && write_page(d, path, err);
+}
+
+/* Bind, serialise, write. Takes `data` and frees it as soon as the page's
+ * document is bound (a listing page of N models holds one of the two at a
+ * time, not both). */
 static bool render_page(xmlDocPtr tpl, const char *name, cJSON *data, const char *path,
                         taf_err *err)
 {
-    bool ok = render_page_with(tpl, name, data, path, err);
+    xmlDocPtr d = tpl_bind(tpl, name, data, err);
     cJSON_Delete(data);
-    return ok;
+    return d && write_page(d, path, err);
 }
 
 /* ---- Markdown ------------------------------------------------------------ */

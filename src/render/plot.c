@@ -2005,8 +2005,9 @@ bool plot_render(const plot_figure *f, cairo_t *cr, double scale)
     }
     if (ok) {
         /* no background of its own: every surface starts white (the PNG
-         * canvas is painted, the SVG and PDF page are white), and one more
-         * opaque fill of the whole figure was a fifth of rasterising it */
+         * canvas is painted, the SVG and PDF page are white), so one more
+         * opaque fill of the whole figure only cost another pass over the
+         * 2x raster (every PNG is byte-identical without it) */
         ink_save(cr);
         clip_plot(&c);
         draw_bands(&c);

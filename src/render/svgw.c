@@ -285,7 +285,7 @@ static void attr(svgw *w, const char *name, const char *value)
 
 /* An attribute whose value this writer made (numbers, path data, ids,
  * colours): libxml2 writes it without its per-character escaping pass,
- * a third of the SVG time, since nothing in it needs escaping. A value
+ * an eighth of the SVG instructions, since nothing in it needs escaping. A value
  * that holds a character that would, goes through attr all the same. */
 static void gen_attr(svgw *w, const char *name, const char *value)
 {

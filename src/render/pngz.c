@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include "util/hugebuf.h"
 #include "util/tls.h"
 
 /* Scanlines are written as filter type 0 + RGB and deflated by zlib at
@@ -33,8 +34,8 @@ static void scratch_free(void *p)
         return;
     if (s->z_ready)
         deflateEnd(&s->z);
-    free(s->raw);
-    free(s->out);
+    hugebuf_free(s->raw);
+    hugebuf_free(s->out);
     free(s);
 }
 
@@ -73,10 +74,10 @@ static bool grow(unsigned char **buf, size_t *cap, size_t need)
     if (*cap >= need)
         return true;
     need += need / 4;
-    free(*buf);
+    hugebuf_free(*buf);
     *buf = NULL;
     *cap = 0;
-    unsigned char *p = malloc(need);
+    unsigned char *p = hugebuf_alloc(need);
     if (!p)
         return false;
     *buf = p;

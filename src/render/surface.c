@@ -19,6 +19,7 @@
 #include "render/pngz.h"
 #include "render/svgw.h"
 #include "util/sha256.h"
+#include "util/hugebuf.h"
 #include "util/tls.h"
 
 /* ---- memory sink for cairo streams --------------------------------------- */
@@ -114,7 +115,7 @@ static void canvas_free(void *p)
 {
     canvas *c = p;
     if (c)
-        free(c->pix);
+        hugebuf_free(c->pix);
     free(c);
 }
 
@@ -150,9 +151,9 @@ static cairo_surface_t *canvas_surface(int w, int h)
     if (c->size < need) {
         /* the old pixels are painted over anyway: no realloc copy; a
          * quarter more, so the next slightly taller chart fits */
-        free(c->pix);
+        hugebuf_free(c->pix);
         c->size = 0;
-        c->pix = malloc(need + need / 4);
+        c->pix = hugebuf_alloc(need + need / 4);
         if (!c->pix)
             return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
         c->size = need + need / 4;

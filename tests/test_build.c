@@ -204,6 +204,15 @@ Test(build, a_damaged_site_is_restored_to_what_a_fresh_build_makes, .init = setu
 /* Change one preset and rebuild `s` (built with `extra`): the changed card
  * is rebuilt, the other two reused (hard links), and the site equals a
  * fresh build. */
+static ino_t inode_of(const char *rel)
+{
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/s/%s", dir, rel);
+    cr_assert_eq(stat(path, &st), 0, "%s", path);
+    return st.st_ino;
+}
+
 static void change_one_preset_and_rebuild(const char *extra)
 {
     free(build("s", extra));
@@ -211,6 +220,11 @@ static void change_one_preset_and_rebuild(const char *extra)
     char path[256];
     snprintf(path, sizeof path, "%s/s/models/acme--gpt2/card.json", dir);
     cr_assert_eq(stat(path, &before), 0);
+    /* in the changed card, the measured decay is drawn the same, the phase
+     * diagram (which marks T_train) is not */
+    ino_t decay = inode_of("models/EleutherAI--pythia-70m/charts/attention_decay.png");
+    ino_t phase = inode_of("models/EleutherAI--pythia-70m/charts/phase.png");
+    ino_t scatter = inode_of("charts/gamma_vs_pade.svg");
     cr_assert_eq(run_sh("sed -i 's/\"T_train\":[[:space:]]*2048/\"T_train\":\t4096/' "
                     "%s/presets/EleutherAI--pythia-70m.json",
                     dir),
@@ -227,6 +241,14 @@ static void change_one_preset_and_rebuild(const char *extra)
     /* a reused card's files are hard links to the previous build's */
     cr_assert_eq(stat(path, &after), 0);
     cr_expect_eq(before.st_ino, after.st_ino, "the reused card.json was copied, not linked");
+    /* chart files whose drawing is unchanged are taken over, in a rebuilt
+     * card and on the rebuilt panel page alike */
+    cr_expect_eq(inode_of("models/EleutherAI--pythia-70m/charts/attention_decay.png"), decay,
+                 "an unchanged chart of the rebuilt card was drawn again");
+    cr_expect_neq(inode_of("models/EleutherAI--pythia-70m/charts/phase.png"), phase,
+                  "a changed chart was taken over");
+    cr_expect_eq(inode_of("charts/gamma_vs_pade.svg"), scatter,
+                 "an unchanged panel chart was drawn again");
 }
 
 Test(build, one_changed_preset_rebuilds_one_card_and_equals_a_fresh_build, .init = setup,

@@ -83,6 +83,16 @@ static const char *hex64(char c)
 static const char *const FILES[] = {"index.html", "models/a--b/card.json", "compare/X-2.html",
                                     "we\"ird\tname.txt", "\xc3\xa9.txt", "a-b/c"};
 
+/* Two files are recorded as charts with a key (the rest have none). */
+static const char *chart_key_of(const char *path)
+{
+    if (strcmp(path, "a-b/c") == 0)
+        return hex64('c');
+    if (strcmp(path, "\xc3\xa9.txt") == 0)
+        return hex64('d');
+    return NULL;
+}
+
 /* What cJSON_Print makes of the same manifest, built as a tree. */
 static char *expected(const char *const *sorted, size_t n, const char *fake_for, bool inputs,
                       const char *const *slugs, size_t n_cards)
@@ -110,6 +120,10 @@ static char *expected(const char *const *sorted, size_t n, const char *fake_for,
         cJSON *cards = cJSON_AddObjectToObject(in, "cards");
         for (size_t i = 0; i < n_cards; i++)
             cJSON_AddStringToObject(cards, slugs[i], hex64((char)('a' + i)));
+        cJSON *charts = cJSON_AddObjectToObject(in, "charts");
+        for (size_t i = 0; i < n; i++)
+            if (chart_key_of(sorted[i]))
+                cJSON_AddStringToObject(charts, sorted[i], chart_key_of(sorted[i]));
     }
     char *text = cJSON_Print(m);
     cJSON_Delete(m);
@@ -135,8 +149,9 @@ static void write_and_compare(size_t n_files, bool inputs, size_t n_cards)
         char hex[TAF_SHA256_HEX_SIZE];
         taf_sha256_hex(FILES[i], strlen(FILES[i]), hex);
         bool fake = strcmp(FILES[i], "index.html") == 0;
-        cr_assert(spill_file_put(s, FILES[i], fake ? hex64('f') : hex,
-                                 fake ? 999 : (long long)strlen(FILES[i]), &err));
+        cr_assert(spill_chart_file_put(s, FILES[i], fake ? hex64('f') : hex,
+                                       fake ? 999 : (long long)strlen(FILES[i]),
+                                       chart_key_of(FILES[i]), &err));
     }
     for (size_t i = 0; i < n_cards; i++)
         cr_assert(spill_card_add(s, i, SLUGS[i], SLUGS[i], &err) &&
@@ -210,12 +225,21 @@ Test(manifest, the_previous_manifest_reads_back_as_written, .init = setup, .fini
     cr_expect(found && size == (long long)strlen("we\"ird\tname.txt"));
     cr_assert(spill_old_file_size(s, "index.html", &size, &found, &err));
     cr_expect(found && size == 999, "the recorded size, not the file's");
+    char sha[65], want[65];
+    cr_assert(spill_old_chart(s, "a-b/c", key, sha, &size, &found, &err));
+    cr_expect(found, "a chart's key reads back");
+    cr_expect_str_eq(key, hex64('c'));
+    taf_sha256_hex("a-b/c", strlen("a-b/c"), want);
+    cr_expect_str_eq(sha, want);
+    cr_expect_eq(size, (long long)strlen("a-b/c"));
+    cr_assert(spill_old_chart(s, "models/a--b/card.json", key, sha, &size, &found, &err));
+    cr_expect_not(found, "a file recorded without a key has none");
     spill_close(s);
 }
 
 Test(manifest, a_missing_or_malformed_manifest_reads_as_none, .init = setup, .fini = teardown)
 {
-    char ok_entry[200], cases[14][600];
+    char ok_entry[200], cases[15][600];
     snprintf(ok_entry, sizeof ok_entry, "{\"path\": \"a\", \"sha256\": \"%s\", \"size\": 1}",
              hex64('0'));
     const char *h = hex64('0');
@@ -238,6 +262,8 @@ Test(manifest, a_missing_or_malformed_manifest_reads_as_none, .init = setup, .fi
              "\"pages\": \"%s\"}}",
              ok_entry, h);
     snprintf(cases[k++], 600, "[%s]", ok_entry);
+    snprintf(cases[k++], 600, "{\"files\": [%s], \"build_inputs\": {\"charts\": {\"a\": 7}}}",
+             ok_entry);
     for (int i = 0; i < k; i++) {
         put("manifest.json", cases[i]);
         spill *s = fresh();

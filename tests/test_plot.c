@@ -25,6 +25,7 @@
 #include "render/plot.h"
 #include "render/surface.h"
 #include "render/ticks.h"
+#include "util/sha256.h"
 
 static void release_caches(void)
 {
@@ -954,4 +955,87 @@ Test(plot, text_widths_stay_right_after_the_cache_fills_up)
             cr_assert(got == cairo_advance(1.0, false, 11, text), "'%s'", text);
     }
     cr_expect(cached_advance(2.0, true, 11, "label 3") == cairo_advance(2.0, true, 11, "label 3"));
+}
+
+/* ---- digest ------------------------------------------------------------------ */
+
+/* A figure using every kind of record; `change` alters one recorded value
+ * (0: none). */
+static plot_figure *digest_figure(int change)
+{
+    plot_figure *f = plot_new(change == 1 ? 601 : 600, 400, change == 2 ? "T!" : "T", "sub");
+    plot_axis_x(f, change == 3 ? "x'" : "x", change == 4 ? PLOT_LINEAR : PLOT_LOG, NAN, NAN);
+    plot_axis_y(f, "y", PLOT_LINEAR, change == 5 ? -1 : 0, 1);
+    double xs[3] = {1, 10, 100}, ys[3] = {0.1, 0.5, change == 6 ? 0.9000000000000001 : 0.9};
+    double lo[3] = {0.05, 0.4, 0.8}, hi[3] = {0.15, 0.6, change == 7 ? 1.01 : 1.0};
+    plot_style s0 = plot_style_series(0, change == 8 ? "a2" : "a");
+    if (change == 9)
+        s0.line_width = 2.5;
+    if (change == 10)
+        s0.color.g += 1.0 / 255;
+    if (change == 11)
+        s0.dash = PLOT_DASH_DOTTED;
+    plot_line(f, xs, ys, change == 12 ? 2 : 3, &s0);
+    plot_style s1 = plot_style_series(1, "b");
+    if (change == 13)
+        s1.marker = PLOT_MARKER_DIAMOND;
+    if (change == 14)
+        s1.marker_open = true;
+    if (change == 15)
+        s1.marker_size = 9;
+    if (change == 16)
+        s1.no_autorange = true;
+    plot_markers(f, xs, ys, 3, &s1);
+    plot_errorbars(f, xs, ys, lo, hi, 3, &s1);
+    plot_hband(f, 0.2, change == 17 ? 0.31 : 0.3, PLOT_RGB(200, 200, 200), "band");
+    plot_vband(f, 2, 3, change == 18 ? PLOT_RGB(200, 200, 201) : PLOT_RGB(200, 200, 200), NULL);
+    plot_hline(f, 0.7, NULL, change == 19 ? "line 2" : "line");
+    plot_vline(f, change == 20 ? 51 : 50, NULL, NULL);
+    plot_annotate(f, 10, 0.5, change == 21 ? "here." : "here");
+    if (change == 22)
+        plot_legend(f, PLOT_LEGEND_BELOW);
+    plot_note(f, change == 23 ? "note 2" : "note");
+    plot_set_desc(f, change == 24 ? "desc 2" : "desc");
+    plot_set_id_prefix(f, change == 25 ? "q" : "p");
+    if (change == 26)
+        plot_markers(f, xs, ys, 0, &s1); /* an empty series is still a record */
+    return f;
+}
+
+static void digest_of(plot_figure *f, char out[TAF_SHA256_HEX_SIZE])
+{
+    taf_sha256 *h = taf_sha256_new();
+    cr_assert_not_null(h);
+    cr_assert(plot_digest(f, h));
+    cr_assert(taf_sha256_finish(h, out));
+    plot_free(f);
+}
+
+Test(plot, the_digest_is_the_same_for_the_same_records_and_changes_with_any_of_them)
+{
+    char base[TAF_SHA256_HEX_SIZE], again[TAF_SHA256_HEX_SIZE];
+    digest_of(digest_figure(0), base);
+    digest_of(digest_figure(0), again);
+    cr_expect_str_eq(base, again);
+    for (int change = 1; change <= 26; change++) {
+        char d[TAF_SHA256_HEX_SIZE];
+        digest_of(digest_figure(change), d);
+        cr_expect_str_neq(d, base, "change %d left the digest as it was", change);
+    }
+}
+
+Test(plot, bars_take_part_in_the_digest)
+{
+    const char *labels[2] = {"A100", "H100"};
+    const char *texts[2] = {"$1", "$2"};
+    double v[2] = {1, 2}, w[2] = {1, 2.5};
+    char d[3][TAF_SHA256_HEX_SIZE];
+    for (int k = 0; k < 3; k++) {
+        plot_figure *f = plot_new(600, 400, "bars", NULL);
+        plot_style s = plot_style_series(0, NULL);
+        plot_bars(f, labels, k == 1 ? w : v, k == 2 ? NULL : texts, 2, &s);
+        digest_of(f, d[k]);
+    }
+    cr_expect_str_neq(d[0], d[1], "a bar's value");
+    cr_expect_str_neq(d[0], d[2], "a bar's text");
 }

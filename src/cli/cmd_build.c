@@ -55,7 +55,11 @@
  *    card's files are hard-linked from the previous site (copied if the
  *    file system cannot link) with their recorded hashes; unchanged pages
  *    likewise; and when nothing changed and the site is intact, nothing is
- *    written to it at all.
+ *    written to it at all. Inside a rebuilt card or panel page, each chart
+ *    file has a key too (the digest of its figures, format, code id and
+ *    drawing libraries; render/charts.c): an unchanged one is linked the
+ *    same way instead of drawn (after one preset changes, most of that
+ *    card's charts and four of the five panel charts).
  * What still grows with the number of models in memory is the panel page:
  * panel_build and charts_render_panel take every card's panel facts as one
  * cJSON array (~1 KB a model), and the panel charts plot every model (the
@@ -87,8 +91,19 @@ typedef struct {
     taf_err err;
 } build_job;
 
+/* Takes a chart file over from the previous site when its chart key is
+ * unchanged (render_reuse in surface.h): one per drawing thread, with
+ * that thread's spill connection and output log. */
+typedef struct {
+    const char *out, *staging;
+    spill *sp;
+    render_outlog *log;
+    render_reuse hook;
+} chart_taker;
+
 /* A worker's own connections, templates and output log. */
 typedef struct {
+    chart_taker taker;
     build_job *j;
     sqlite3 *db;
     spill *sp;
@@ -274,6 +289,44 @@ static bool link_files(const build_job *j, spill *sp, render_outlog *log, const 
     return true;
 }
 
+/* The previous site's chart file at the same place, when the manifest
+ * recorded it under this key and it is still there with its size. */
+static bool take_chart(void *ctx, const char *path, const char *key)
+{
+    chart_taker *t = ctx;
+    size_t sl = strlen(t->staging);
+    if (strncmp(path, t->staging, sl) != 0 || path[sl] != '/')
+        return false;
+    const char *rel = path + sl + 1;
+    char old_key[65], sha[65], src[PATH_MAX + 200];
+    long long size;
+    bool found;
+    taf_err e = {0};
+    if (!spill_old_chart(t->sp, rel, old_key, sha, &size, &found, &e) || !found ||
+        strcmp(old_key, key) != 0)
+        return false;
+    snprintf(src, sizeof src, "%s/%s", t->out, rel);
+    struct stat st;
+    if (lstat(src, &st) != 0 || !S_ISREG(st.st_mode) || (long long)st.st_size != size)
+        return false;
+    if (link(src, path) != 0 && !copy_exact(src, path, size))
+        return false;
+    render_outlog_add(t->log, rel, sha, size);
+    render_outlog_set_key(path, key);
+    return true;
+}
+
+static void taker_start(chart_taker *t, const char *out, const char *staging, spill *sp,
+                        render_outlog *log)
+{
+    t->out = out;
+    t->staging = staging;
+    t->sp = sp;
+    t->log = log;
+    t->hook = (render_reuse){take_chart, t, TAF_CODE_ID};
+    render_reuse_start(&t->hook);
+}
+
 /* The page summary of a card already in the staging tree. */
 static char *summary_from_disk(const build_job *j, const char *slug, taf_err *err)
 {
@@ -331,7 +384,8 @@ static bool record_card(worker_ctx *w, size_t i, const char *key, bool reused,
         return taf_fail(err, "oom", NULL, "out of memory while recording the output files");
     bool ok = spill_begin(w->sp, err);
     for (size_t k = 0; ok && k < w->log.n; k++)
-        ok = spill_file_put(w->sp, w->log.e[k].path, w->log.e[k].sha256, w->log.e[k].size, err);
+        ok = spill_chart_file_put(w->sp, w->log.e[k].path, w->log.e[k].sha256, w->log.e[k].size,
+                                  w->log.e[k].chart_key, err);
     ok = ok && spill_card_done(w->sp, i, key, reused, summary, err);
     if (ok)
         ok = spill_commit(w->sp, err);
@@ -479,8 +533,10 @@ static bool worker_start(worker_ctx *w, taf_err *err)
     bool ok = w->sp != NULL;
     if (ok && j->phase == 2)
         ok = w->have_t = site_templates_load(&w->t, j->templates, err);
-    if (ok && j->phase == 2)
+    if (ok && j->phase == 2) {
         render_outlog_start(&w->log, j->staging);
+        taker_start(&w->taker, j->out, j->staging, w->sp, &w->log);
+    }
     if (w->wt)
         render_times_start(&w->wt->r);
     return ok;
@@ -488,6 +544,7 @@ static bool worker_start(worker_ctx *w, taf_err *err)
 
 static void worker_stop(worker_ctx *w)
 {
+    render_reuse_stop();
     render_outlog_stop();
     render_times_stop();
     render_outlog_free(&w->log);
@@ -543,7 +600,7 @@ static void run_workers(build_job *j, int jobs, int phase)
 /* The panel page and its charts, beside the listing pages (own templates,
  * own output log). */
 typedef struct {
-    const char *templates, *staging, *note;
+    const char *templates, *staging, *note, *out, *spill_path;
     cJSON *panel;
     cJSON *cards;                   /* site_panel_cards */
     bool timing;
@@ -562,13 +619,20 @@ static void *panel_worker(void *arg)
     char charts[PATH_MAX + 16];
     snprintf(charts, sizeof charts, "%s/charts", p->staging);
     site_templates t;
-    p->ok = site_templates_load(&t, p->templates, &p->err);
+    /* its own spill connection, for the panel charts' previous keys */
+    spill *sp = spill_open(p->spill_path, &p->err);
+    chart_taker taker;
+    if (sp)
+        taker_start(&taker, p->out, p->staging, sp, &p->log);
+    p->ok = sp && site_templates_load(&t, p->templates, &p->err);
     if (p->ok) {
         p->ok = fs_mkdirs(charts, &p->err) &&
                 charts_render_panel(p->panel, p->cards, charts, &p->err) &&
                 site_write_panel_page(&t, p->staging, p->panel, p->note, &p->err);
         site_templates_free(&t);
     }
+    render_reuse_stop();
+    spill_close(sp);
     render_outlog_stop();
     render_times_stop();
     return NULL;
@@ -972,6 +1036,8 @@ static bool panel_prepare(build_state *b, const site_cardset *cs, taf_err *err)
     panel_task *pt = &b->pt;
     pt->templates = b->templates;
     pt->staging = b->staging;
+    pt->out = b->out;
+    pt->spill_path = b->spill_path;
     pt->note = b->note;
     pt->timing = b->timings;
     pt->cards = site_panel_cards(cs, err);
@@ -1026,7 +1092,8 @@ static bool spill_log(spill *sp, render_outlog *log, taf_err *err)
         return taf_fail(err, "oom", NULL, "out of memory while recording the output files");
     bool ok = true;
     for (size_t k = 0; ok && k < log->n; k++)
-        ok = spill_file_put(sp, log->e[k].path, log->e[k].sha256, log->e[k].size, err);
+        ok = spill_chart_file_put(sp, log->e[k].path, log->e[k].sha256, log->e[k].size,
+                                  log->e[k].chart_key, err);
     return ok;
 }
 

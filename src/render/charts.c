@@ -20,6 +20,7 @@
 #include "render/svgw.h"
 #include "render/ticks.h"
 #include "util/jsonnum.h"
+#include "util/sha256.h"
 #include "version.h"
 
 /* ---- JSON reading -------------------------------------------------------- */
@@ -185,6 +186,36 @@ static bool draw_doc(cairo_t *cr, void *user, taf_err *err)
     return true;
 }
 
+/* The chart key of d written as fmt at scale (surface.h); false when a
+ * figure cannot be digested (then the file is simply drawn). */
+static bool doc_key(const chart_doc *d, render_format fmt, double scale, const char *salt,
+                    char out[TAF_SHA256_HEX_SIZE])
+{
+    taf_sha256 *h = taf_sha256_new();
+    if (!h)
+        return false;
+    char head[512];
+    int n = snprintf(head, sizeof head, "tafcard-chart/1\n%s\n%s\n%d %.17g %.17g %.17g %d\n",
+                     salt ? salt : "", render_engine_versions(), (int)fmt, scale, d->w, d->h,
+                     d->nfig);
+    bool ok = n > 0 && (size_t)n < sizeof head && taf_sha256_update(h, head, (size_t)n);
+    /* each text after its length, so no two docs feed the same bytes */
+    const char *texts[3] = {d->title, d->desc, d->prefix};
+    for (int i = 0; i < 3 && ok; i++) {
+        size_t len = strlen(texts[i]);
+        char lb[32];
+        int k = snprintf(lb, sizeof lb, "%zu:", len);
+        ok = taf_sha256_update(h, lb, (size_t)k) && taf_sha256_update(h, texts[i], len);
+    }
+    for (int i = 0; i < d->nfig && ok; i++)
+        ok = plot_digest(d->fig[i], h);
+    char hex[TAF_SHA256_HEX_SIZE];
+    bool done = taf_sha256_finish(h, hex);
+    if (ok && done)
+        memcpy(out, hex, sizeof hex);
+    return ok && done;
+}
+
 static bool doc_write(const chart_doc *d, const char *path, taf_err *err)
 {
     render_format fmt;
@@ -192,7 +223,17 @@ static bool doc_write(const chart_doc *d, const char *path, taf_err *err)
         return taf_fail(err, "render-format", "use a .svg, .png or .pdf file name",
                         "cannot tell the output format of '%s'", path ? path : "");
     render_opts o = {d->title, d->desc[0] ? d->desc : NULL, d->prefix, 2.0};
-    return render_to(fmt, path, d->w, d->h, &o, draw_doc, (void *)d, err);
+    const render_reuse *reuse = render_reuse_current();
+    char key[TAF_SHA256_HEX_SIZE] = "";
+    /* a PDF also carries its date: never taken over */
+    if (reuse && fmt != RENDER_PDF && doc_key(d, fmt, o.scale, reuse->salt, key) &&
+        reuse->take(reuse->ctx, path, key))
+        return true;
+    if (!render_to(fmt, path, d->w, d->h, &o, draw_doc, (void *)d, err))
+        return false;
+    if (key[0])
+        render_outlog_set_key(path, key);
+    return true;
 }
 
 /* ---- shared chart context -------------------------------------------------- */

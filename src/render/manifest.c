@@ -142,6 +142,18 @@ static bool put_card_key(void *ctx, const spill_card *c, taf_err *err)
     return true;
 }
 
+static bool put_chart_key(void *ctx, const char *path, const char *key, taf_err *err)
+{
+    (void)err;
+    writer *w = ctx;
+    fputs(w->first ? "\t\t\t" : ",\n\t\t\t", w->f);
+    json_put_string(w->f, path);
+    fputs(":\t", w->f);
+    json_put_string(w->f, key);
+    w->first = false;
+    return true;
+}
+
 /* ,"build_inputs": {...} as cJSON_Print nests it one level down. */
 static bool put_inputs(writer *w, spill *sp, const site_build_inputs *in, taf_err *err)
 {
@@ -152,6 +164,10 @@ static bool put_inputs(writer *w, spill *sp, const site_build_inputs *in, taf_er
     fputs(",\n\t\t\"cards\":\t{\n", w->f);
     w->first = true;
     if (!spill_cards_each(sp, put_card_key, w, err))
+        return false;
+    fputs(w->first ? "\t\t},\n\t\t\"charts\":\t{\n" : "\n\t\t},\n\t\t\"charts\":\t{\n", w->f);
+    w->first = true;
+    if (!spill_chart_keys_each(sp, put_chart_key, w, err))
         return false;
     fputs(w->first ? "\t\t}\n\t}" : "\n\t\t}\n\t}", w->f);
     return true;
@@ -266,23 +282,48 @@ static rd read_cards(old_reader *r)
     return js_failed(r->s) ? RD_BAD : RD_OK;
 }
 
+/* Keys of listed files; anything else in "charts" is ignored (that chart
+ * is then drawn again). */
+static rd read_chart_keys(old_reader *r)
+{
+    if (js_peek(r->s) != '{')
+        return js_skip(r->s) ? RD_OK : RD_BAD;
+    js_begin(r->s, '{');
+    while (js_more(r->s)) {
+        char *path = js_key(r->s), key[65];
+        bool ok = path && key_value(r, key);
+        if (ok && !spill_old_chart_key_put(r->sp, path, key, r->err)) {
+            free(path);
+            return RD_FAIL;
+        }
+        free(path);
+        if (!ok)
+            return RD_BAD;
+    }
+    return js_failed(r->s) ? RD_BAD : RD_OK;
+}
+
 static rd read_inputs(old_reader *r)
 {
     if (js_peek(r->s) != '{')
         return js_skip(r->s) ? RD_OK : RD_BAD;
     js_begin(r->s, '{');
-    bool seen_cards = false, seen_pages = false;
+    bool seen_cards = false, seen_pages = false, seen_charts = false;
     while (js_more(r->s)) {
         char *name = js_key(r->s);
         if (!name)
             return RD_BAD;
         bool cards = strcmp(name, "cards") == 0 && !seen_cards;
         bool pages = strcmp(name, "pages") == 0 && !seen_pages;
+        bool charts = strcmp(name, "charts") == 0 && !seen_charts;
         free(name);
         rd x = RD_OK;
         if (cards) {
             seen_cards = true;
             x = read_cards(r);
+        } else if (charts) {
+            seen_charts = true;
+            x = read_chart_keys(r);
         } else if (pages) {
             seen_pages = true;
             cJSON *v = js_value(r->s);

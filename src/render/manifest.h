@@ -7,9 +7,10 @@
  * before the streamed writer have the same bytes:
  *   {"generator": "tafcard VERSION",
  *    "files": [{"path", "sha256", "size"}, ...]       sorted by path (bytes)
- *    "build_inputs": {"templates", "pages", "cards": {slug: key, ...}}}
+ *    "build_inputs": {"templates", "pages", "cards": {slug: key, ...},
+ *                     "charts": {path: key, ...}}}
  * build_inputs are the keys the next build compares to reuse cards and
- * pages (cards in build order). */
+ * pages (cards in build order) and single chart files (sorted by path). */
 #ifndef TAF_RENDER_MANIFEST_H
 #define TAF_RENDER_MANIFEST_H
 

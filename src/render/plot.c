@@ -10,6 +10,7 @@
 #include "render/fontpin.h"
 #include "render/svgw.h"
 #include "render/ticks.h"
+#include "util/sha256.h"
 #include "util/tls.h"
 
 #define PLOT_PI 3.14159265358979323846
@@ -1963,6 +1964,124 @@ static void rctx_free(rctx *c)
 {
     free(c->le);
     free(c->labels);
+}
+
+/* ---- digest --------------------------------------------------------------- */
+
+typedef struct {
+    taf_sha256 *h;
+    bool ok;
+} digest;
+
+static void dg_bytes(digest *d, const void *p, size_t n)
+{
+    if (d->ok && n)
+        d->ok = taf_sha256_update(d->h, p, n);
+}
+
+/* Every value as its exact bytes, each string and array after its length,
+ * so no two different figures feed the same byte sequence. */
+static void dg_u64(digest *d, unsigned long long v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    dg_bytes(d, b, sizeof b);
+}
+
+static void dg_f64(digest *d, double v)
+{
+    unsigned long long bits;
+    memcpy(&bits, &v, sizeof bits);
+    dg_u64(d, bits);
+}
+
+static void dg_str(digest *d, const char *s)
+{
+    if (!s) {
+        dg_u64(d, ~0ULL);
+        return;
+    }
+    size_t n = strlen(s);
+    dg_u64(d, n);
+    dg_bytes(d, s, n);
+}
+
+static void dg_arr(digest *d, const double *v, size_t n)
+{
+    if (!v) {
+        dg_u64(d, ~0ULL);
+        return;
+    }
+    dg_u64(d, n);
+    for (size_t i = 0; i < n; i++)
+        dg_f64(d, v[i]);
+}
+
+static void dg_rgba(digest *d, plot_rgba c)
+{
+    dg_f64(d, c.r);
+    dg_f64(d, c.g);
+    dg_f64(d, c.b);
+    dg_f64(d, c.a);
+}
+
+static void dg_style(digest *d, const plot_style *st)
+{
+    dg_rgba(d, st->color);
+    dg_f64(d, st->line_width);
+    dg_u64(d, (unsigned long long)st->dash);
+    dg_u64(d, (unsigned long long)st->marker);
+    dg_f64(d, st->marker_size);
+    dg_u64(d, (unsigned long long)st->marker_open);
+    dg_u64(d, (unsigned long long)st->no_autorange);
+    dg_str(d, st->label);
+}
+
+bool plot_digest(const plot_figure *f, taf_sha256 *h)
+{
+    digest d = {h, h != NULL};
+    if (!f || f->failed)
+        return false;
+    dg_str(&d, "plot_figure/1");
+    dg_f64(&d, f->w);
+    dg_f64(&d, f->h);
+    dg_str(&d, f->title);
+    dg_str(&d, f->subtitle);
+    dg_str(&d, f->note);
+    dg_str(&d, f->desc);
+    dg_str(&d, f->prefix);
+    for (int i = 0; i < 2; i++) {
+        dg_str(&d, f->ax[i].label);
+        dg_u64(&d, (unsigned long long)f->ax[i].scale);
+        dg_f64(&d, f->ax[i].min);
+        dg_f64(&d, f->ax[i].max);
+    }
+    dg_u64(&d, f->n_items);
+    for (size_t i = 0; i < f->n_items; i++) {
+        const item *it = &f->items[i];
+        dg_u64(&d, (unsigned long long)it->kind);
+        dg_u64(&d, it->n);
+        dg_arr(&d, it->x, it->n);
+        dg_arr(&d, it->y, it->n);
+        dg_arr(&d, it->lo, it->n);
+        dg_arr(&d, it->hi, it->n);
+        dg_f64(&d, it->a);
+        dg_f64(&d, it->b);
+        dg_rgba(&d, it->fill);
+        dg_style(&d, &it->st);
+        dg_str(&d, it->label);
+    }
+    dg_u64(&d, (unsigned long long)f->has_bars);
+    dg_u64(&d, f->nbars);
+    for (size_t i = 0; i < f->nbars; i++) {
+        dg_str(&d, f->bar_labels[i]);
+        dg_str(&d, f->bar_texts ? f->bar_texts[i] : NULL);
+        dg_f64(&d, f->bar_values[i]);
+    }
+    dg_style(&d, &f->bar_style);
+    dg_u64(&d, (unsigned long long)f->legend);
+    return d.ok;
 }
 
 bool plot_render(const plot_figure *f, cairo_t *cr, double scale)

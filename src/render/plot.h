@@ -182,6 +182,17 @@ const char *plot_id_prefix(const plot_figure *fig);
  * axis). */
 size_t plot_data_count(const plot_figure *fig);
 
+/* ---- digest ---------------------------------------------------------------- */
+
+/* Feed everything the figure recorded (sizes, texts, axes, every series'
+ * values bit for bit, styles, bars, legend placement) into h. Two figures
+ * that feed the same bytes draw the same picture with the same code, so a
+ * build can keep a chart file whose figure digest has not changed. False
+ * for a NULL figure, one whose recording ran out of memory, or when the
+ * digest fails. */
+struct taf_sha256;
+bool plot_digest(const plot_figure *fig, struct taf_sha256 *h);
+
 /* ---- rendering ----------------------------------------------------------- */
 
 /* Draw the figure into the rectangle (0, 0)–(width·scale, height·scale) of

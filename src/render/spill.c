@@ -13,9 +13,9 @@ static const char SCHEMA[] =
     "CREATE TABLE cards (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, slug TEXT NOT NULL,"
     " card_key TEXT, reused INTEGER NOT NULL DEFAULT 0, summary TEXT);"
     "CREATE TABLE out_files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL,"
-    " size INTEGER NOT NULL) WITHOUT ROWID;"
+    " size INTEGER NOT NULL, chart_key TEXT) WITHOUT ROWID;"
     "CREATE TABLE old_files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL,"
-    " size INTEGER NOT NULL) WITHOUT ROWID;"
+    " size INTEGER NOT NULL, chart_key TEXT) WITHOUT ROWID;"
     "CREATE TABLE old_cards (slug TEXT PRIMARY KEY, card_key TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE walked (path TEXT PRIMARY KEY) WITHOUT ROWID;";
 
@@ -38,8 +38,11 @@ enum {
     ST_OLD_FILE_COUNT,
     ST_OLD_IN,
     ST_OLD_OUT,
+    ST_OLD_CHART_KEY_PUT,
+    ST_OLD_CHART,
     ST_WALKED_PUT,
     ST_MANIFEST,
+    ST_CHART_KEYS,
     ST_UNLISTED,
     N_ST
 };
@@ -59,7 +62,8 @@ static const char *const SQL[N_ST] = {
         "SELECT (SELECT count(*) FROM old_cards) = (SELECT count(*) FROM cards) AND NOT EXISTS"
         " (SELECT 1 FROM cards c LEFT JOIN old_cards o ON o.slug = c.slug"
         "  WHERE c.card_key IS NULL OR o.card_key IS NULL OR o.card_key <> c.card_key)",
-    [ST_FILE_PUT] = "INSERT OR REPLACE INTO out_files (path, sha256, size) VALUES (?1, ?2, ?3)",
+    [ST_FILE_PUT] = "INSERT OR REPLACE INTO out_files (path, sha256, size, chart_key)"
+                    " VALUES (?1, ?2, ?3, ?4)",
     [ST_OLD_FILE_PUT] =
         "INSERT OR REPLACE INTO old_files (path, sha256, size) VALUES (?1, ?2, ?3)",
     [ST_OLD_CARD_PUT] = "INSERT OR REPLACE INTO old_cards (slug, card_key) VALUES (?1, ?2)",
@@ -70,9 +74,17 @@ static const char *const SQL[N_ST] = {
                   " ORDER BY path",
     [ST_OLD_OUT] = "SELECT path, sha256, size FROM old_files WHERE path < ?1 OR path >= ?2"
                    " ORDER BY path",
+    [ST_OLD_CHART_KEY_PUT] = "UPDATE old_files SET chart_key = ?2 WHERE path = ?1",
+    [ST_OLD_CHART] = "SELECT chart_key, sha256, size FROM old_files"
+                     " WHERE path = ?1 AND chart_key IS NOT NULL",
     [ST_WALKED_PUT] = "INSERT OR IGNORE INTO walked (path) VALUES (?1)",
     [ST_MANIFEST] = "SELECT w.path, f.sha256, f.size FROM walked w"
                     " LEFT JOIN out_files f ON f.path = w.path ORDER BY w.path",
+    /* a file taken over unchanged keeps the key it was made with */
+    [ST_CHART_KEYS] = "SELECT path, k FROM (SELECT w.path AS path, coalesce(f.chart_key,"
+                      " (SELECT o.chart_key FROM old_files o WHERE o.path = w.path"
+                      "  AND o.sha256 = f.sha256)) AS k FROM walked w"
+                      " JOIN out_files f ON f.path = w.path) WHERE k IS NOT NULL ORDER BY path",
     [ST_UNLISTED] = "SELECT w.path FROM walked w WHERE NOT EXISTS"
                     " (SELECT 1 FROM old_files o WHERE o.path = w.path) ORDER BY w.path",
 };
@@ -384,7 +396,7 @@ bool spill_cards_match_old(spill *s, bool *same, taf_err *err)
 /* ---- files --------------------------------------------------------------------- */
 
 static bool put_file(spill *s, int which, const char *path, const char *sha256, long long size,
-                     taf_err *err)
+                     const char *chart_key, taf_err *err)
 {
     sqlite3_stmt *st = stmt(s, which, err);
     if (!st)
@@ -392,19 +404,73 @@ static bool put_file(spill *s, int which, const char *path, const char *sha256, 
     bind_text(st, 1, path);
     bind_text(st, 2, sha256);
     sqlite3_bind_int64(st, 3, size);
+    if (which == ST_FILE_PUT)
+        bind_text(st, 4, chart_key && chart_key[0] ? chart_key : NULL);
     return run(s, st, "recording a file", err);
 }
 
 bool spill_file_put(spill *s, const char *path, const char *sha256, long long size,
                     taf_err *err)
 {
-    return put_file(s, ST_FILE_PUT, path, sha256, size, err);
+    return put_file(s, ST_FILE_PUT, path, sha256, size, NULL, err);
+}
+
+bool spill_chart_file_put(spill *s, const char *path, const char *sha256, long long size,
+                          const char *chart_key, taf_err *err)
+{
+    return put_file(s, ST_FILE_PUT, path, sha256, size, chart_key, err);
+}
+
+bool spill_old_chart_key_put(spill *s, const char *path, const char *chart_key, taf_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_OLD_CHART_KEY_PUT, err);
+    if (!st)
+        return false;
+    bind_text(st, 1, path);
+    bind_text(st, 2, chart_key);
+    return run(s, st, "recording a chart key", err);
+}
+
+bool spill_old_chart(spill *s, const char *path, char chart_key[65], char sha256[65],
+                     long long *size, bool *found, taf_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_OLD_CHART, err);
+    if (!st)
+        return false;
+    bind_text(st, 1, path);
+    if (!one_row(s, st, found, "reading a chart key", err))
+        return false;
+    if (*found) {
+        col_text(st, 0, chart_key, 65);
+        col_text(st, 1, sha256, 65);
+        *size = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return true;
+}
+
+bool spill_chart_keys_each(spill *s, spill_key_fn fn, void *ctx, taf_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_CHART_KEYS, err);
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 1);
+        if (!fn(ctx, path ? path : "", key ? key : "", err)) {
+            sqlite3_reset(st);
+            return false;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || fail(s, "reading the chart keys", err);
 }
 
 bool spill_old_file_put(spill *s, const char *path, const char *sha256, long long size,
                         taf_err *err)
 {
-    return put_file(s, ST_OLD_FILE_PUT, path, sha256, size, err);
+    return put_file(s, ST_OLD_FILE_PUT, path, sha256, size, NULL, err);
 }
 
 bool spill_old_card_put(spill *s, const char *slug, const char *key, taf_err *err)

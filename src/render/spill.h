@@ -90,6 +90,25 @@ bool spill_old_file_size(spill *s, const char *path, long long *size, bool *foun
 bool spill_old_file_count(spill *s, size_t *n, taf_err *err);
 bool spill_walked_put(spill *s, const char *path, taf_err *err);
 
+/* ---- chart keys ---------------------------------------------------------------
+ * A chart file's key digests everything its bytes come from (render/
+ * charts.h): a build takes the previous site's file over when the key is
+ * unchanged instead of drawing it again. */
+
+/* A file this build wrote, made under chart_key ("" or NULL: none). */
+bool spill_chart_file_put(spill *s, const char *path, const char *sha256, long long size,
+                          const char *chart_key, taf_err *err);
+/* The key the previous manifest recorded for an old file it lists. */
+bool spill_old_chart_key_put(spill *s, const char *path, const char *chart_key, taf_err *err);
+/* The previous site's file at path, when it was recorded with a key. */
+bool spill_old_chart(spill *s, const char *path, char chart_key[65], char sha256[65],
+                     long long *size, bool *found, taf_err *err);
+typedef bool (*spill_key_fn)(void *ctx, const char *path, const char *chart_key, taf_err *err);
+/* Every walked file with a key, ORDER BY path: the key this build made it
+ * under, or, for a file taken over with the same bytes, the previous
+ * manifest's. */
+bool spill_chart_keys_each(spill *s, spill_key_fn fn, void *ctx, taf_err *err);
+
 /* sha256 is NULL in spill_manifest_each for a walked file this build did
  * not record. */
 typedef bool (*spill_file_fn)(void *ctx, const char *path, const char *sha256, long long size,

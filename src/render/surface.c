@@ -14,12 +14,13 @@
 #include <unistd.h>
 
 #include <cairo-pdf.h>
+#include <libxml/parser.h>
 #include <zlib.h>
 
 #include "render/pngz.h"
 #include "render/svgw.h"
-#include "util/sha256.h"
 #include "util/hugebuf.h"
+#include "util/sha256.h"
 #include "util/tls.h"
 
 /* ---- memory sink for cairo streams --------------------------------------- */
@@ -224,7 +225,53 @@ void render_outlog_add(render_outlog *log, const char *rel, const char *sha256, 
     }
     snprintf(e->sha256, sizeof e->sha256, "%s", sha256);
     e->size = size;
+    e->chart_key[0] = '\0';
     log->n++;
+}
+
+void render_outlog_set_key(const char *path, const char *chart_key)
+{
+    render_outlog *log = cur_log;
+    if (!log || log->n == 0 || strncmp(path, log->root, log->root_len) != 0 ||
+        path[log->root_len] != '/')
+        return;
+    render_outlog_entry *e = &log->e[log->n - 1];
+    if (strcmp(e->path, path + log->root_len + 1) == 0)
+        snprintf(e->chart_key, sizeof e->chart_key, "%s", chart_key);
+}
+
+/* ---- taking chart files over ------------------------------------------------ */
+
+static _Thread_local const render_reuse *cur_reuse;
+
+void render_reuse_start(const render_reuse *r)
+{
+    cur_reuse = r;
+}
+
+void render_reuse_stop(void)
+{
+    cur_reuse = NULL;
+}
+
+const render_reuse *render_reuse_current(void)
+{
+    return cur_reuse;
+}
+
+static char engine_line[200];
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+
+static void engine_versions_init(void)
+{
+    snprintf(engine_line, sizeof engine_line, "cairo %s; zlib %s; libxml2 %s",
+             cairo_version_string(), zlibVersion(), xmlParserVersion);
+}
+
+const char *render_engine_versions(void)
+{
+    pthread_once(&engine_once, engine_versions_init);
+    return engine_line;
 }
 
 void render_outlog_note(const char *path, const void *data, size_t len, const char *sha256)

@@ -110,6 +110,7 @@ typedef struct {
     char *path;                   /* relative to the log's root */
     char sha256[65];
     long long size;
+    char chart_key[65];           /* what a chart file was made from; "" for others */
 } render_outlog_entry;
 
 typedef struct {
@@ -131,7 +132,35 @@ render_outlog *render_outlog_current(void);
 void render_outlog_note(const char *path, const void *data, size_t len, const char *sha256);
 /* Record an entry by its path relative to the root. */
 void render_outlog_add(render_outlog *log, const char *rel, const char *sha256, long long size);
+/* Give the entry just recorded for `path` (absolute, under the root) its
+ * chart key; nothing when the log's last entry is another file. */
+void render_outlog_set_key(const char *path, const char *chart_key);
 void render_outlog_free(render_outlog *log);
+
+/* ---- taking chart files over ---------------------------------------------------
+ * A chart file's bytes follow from its key: the digest of its figures
+ * (plot_digest), format and scale, the code that draws (the build's code
+ * id, the salt) and the drawing libraries' versions. A site build sets a
+ * hook on each of its threads; before drawing a chart file the catalog
+ * asks it to place the previous site's file made under the same key, and
+ * draws only when it cannot. Without a hook every file is drawn. */
+typedef struct {
+    /* Place the previous file with this key at `path` (absolute, in the
+     * log's root) and record it in the thread's output log; false when
+     * there is none (then the caller draws the file). */
+    bool (*take)(void *ctx, const char *path, const char *chart_key);
+    void *ctx;
+    const char *salt;
+} render_reuse;
+
+void render_reuse_start(const render_reuse *r);
+void render_reuse_stop(void);
+/* This thread's hook, or NULL. */
+const render_reuse *render_reuse_current(void);
+
+/* The versions of the libraries that turn drawing calls into bytes, as
+ * one line (part of every chart key). */
+const char *render_engine_versions(void);
 
 /* Read a whole file into a malloc'd NUL-terminated buffer. Error "read". */
 bool render_read_file(const char *path, char **data, size_t *len, taf_err *err);

@@ -17,6 +17,11 @@
 
 .DEFAULT_GOAL := all
 SHELL := /bin/sh
+# Every rule is written out here. Without make's built-in rules a no-op
+# make (part of every `make site`) no longer searches them for each
+# header listed in the .d files: 35 -> 9 ms.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -159,7 +164,7 @@ test: $(BIN) $(TEST_BINS)
 	@failed=""; \
 	for t in $(TEST_BINS); do \
 	  echo "== $$t"; \
-	  TAF_TEST_DATA='$(CURDIR)/tests' TAFCARD_BIN='$(CURDIR)/$(BIN)' \
+	  TAF_TEST_DATA='$(CURDIR)/tests' TAFCARD_BIN='$(abspath $(BIN))' \
 	    "$$t" $(TEST_ARGS) || failed="$$failed $${t##*/}"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed" >&2; exit 1; fi; \

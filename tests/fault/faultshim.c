@@ -23,6 +23,9 @@
  *   TAF_FAULT_KILL_BYTES=N    "kill -9 mid-write": SIGKILL the process when
  *                             a write would take the bytes written to
  *                             regular files past N (the write is not done).
+ *   TAF_FAULT_COUNT_TO=FILE   write the number of bytes written to regular
+ *                             files into FILE when the process exits (to
+ *                             place the kill marks above within a run).
  *   TAF_FAULT_KILL_RENAME=PATH  SIGKILL the process right after a
  *                             successful rename() or renameat2() whose
  *                             source or target is exactly PATH (an
@@ -46,6 +49,19 @@ static long long budget = -1; /* bytes that may still extend files; -1 = unlimit
 static long long kill_after = -1; /* SIGKILL past this many bytes written; -1 = never */
 static long long written;
 static int inited;
+static int counting; /* TAF_FAULT_COUNT_TO is set */
+
+static void report_count(void)
+{
+    const char *to = getenv("TAF_FAULT_COUNT_TO");
+    FILE *(*open_real)(const char *, const char *) =
+        (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen");
+    FILE *f = to && open_real ? open_real(to, "w") : NULL;
+    if (f) {
+        fprintf(f, "%lld\n", written);
+        fclose(f);
+    }
+}
 
 static void init(void)
 {
@@ -58,6 +74,11 @@ static void init(void)
     const char *k = getenv("TAF_FAULT_KILL_BYTES");
     if (k && *k)
         kill_after = atoll(k);
+    const char *c = getenv("TAF_FAULT_COUNT_TO");
+    if (c && *c) {
+        counting = 1;
+        atexit(report_count);
+    }
 }
 
 /* Count `n` bytes about to be written to a regular file; dies past the
@@ -66,10 +87,10 @@ static void count_written(int fd, size_t n)
 {
     struct stat st;
     init();
-    if (kill_after < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    if ((kill_after < 0 && !counting) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         return;
     written += (long long)n;
-    if (written > kill_after)
+    if (kill_after >= 0 && written > kill_after)
         raise(SIGKILL);
 }
 

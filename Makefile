@@ -201,14 +201,14 @@ site:
 	$(Q)$(MAKE) --no-print-directory all
 	@set -e; \
 	if [ -n '$(PANEL_DIR)' ] && [ -d '$(PANEL_DIR)' ]; then \
-	  echo "site: panel present: $(PANEL_DIR)"; \
-	  ./$(BIN) ingest --db $(SITE_DB) --panel '$(PANEL_DIR)' --presets presets; \
+	  echo "site: panel present: $(PANEL_DIR)"; panel='$(PANEL_DIR)'; \
 	else \
 	  echo "site: panel missing (PANEL_DIR unset or not a directory): building cards from presets/ alone"; \
-	  ./$(BIN) ingest --db $(SITE_DB) --panel none --presets presets; \
+	  panel=none; \
 	fi; \
-	./$(BIN) calibrate --db $(SITE_DB) > site-data/calibration.txt; \
-	./$(BIN) build --db $(SITE_DB) --out site -j $(SITE_JOBS)
+	mkdir -p site-data; \
+	./$(BIN) site --db $(SITE_DB) --panel "$$panel" --presets presets \
+	  --calibration site-data/calibration.txt --out site -j $(SITE_JOBS)
 
 SITE_DB   ?= site-data/taf.db
 SITE_JOBS ?= 2

@@ -23,6 +23,7 @@ static const subcommand COMMANDS[] = {
     {"calibrate", cmd_calibrate, "refit the framework's constants on the ingested panel"},
     {"chart", cmd_chart, "render one chart of a card (SVG, PNG or PDF)"},
     {"build", cmd_build, "build the static TAF Card site from the database"},
+    {"site", cmd_site, "ingest, calibrate and build in one process (what make site runs)"},
     {"verify", cmd_verify, "re-hash a built site against its manifest.json"},
     {"diff", cmd_diff, "readable differences between two built sites (or two card.json files)"},
 };

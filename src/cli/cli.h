@@ -16,6 +16,8 @@ int cmd_profile(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+/* ingest + calibrate + build in one process (src/cli/cmd_site.c) */
+int cmd_site(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);

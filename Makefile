@@ -206,12 +206,16 @@ site:
 	  echo "site: panel missing (PANEL_DIR unset or not a directory): building cards from presets/ alone"; \
 	  panel=none; \
 	fi; \
-	mkdir -p site-data; \
-	./$(BIN) site --db $(SITE_DB) --panel "$$panel" --presets presets \
-	  --calibration site-data/calibration.txt --out site -j $(SITE_JOBS)
+	mkdir -p '$(dir $(SITE_DB))'; \
+	./$(BIN) site --db '$(SITE_DB)' --panel "$$panel" --presets '$(SITE_PRESETS)' \
+	  --calibration '$(dir $(SITE_DB))calibration.txt' --out '$(SITE_OUT)' -j $(SITE_JOBS)
 
-SITE_DB   ?= site-data/taf.db
-SITE_JOBS ?= 2
+# where make site reads and writes (make bench points them at its own
+# work directory); the calibration table goes beside the database
+SITE_DB      ?= site-data/taf.db
+SITE_OUT     ?= site
+SITE_PRESETS ?= presets
+SITE_JOBS    ?= 2
 
 # Open the main pages in headless Chromium from file://, fail on console
 # errors or any non-file request, and save screenshots.

@@ -64,8 +64,11 @@
  * panel_build and charts_render_panel take every card's panel facts as one
  * cJSON array (~1 KB a model), and the panel charts plot every model (the
  * K chart's SVG is ~3 KB a model while it is canonicalised). It is made
- * after the cards, when their memory has been given back, and after a
- * long listing, not beside it. */
+ * after a long listing, not beside it. With -j ≥ 2 the pages start as
+ * soon as every card's summary is spilled (a card spills its summary
+ * before drawing its charts), so they run beside the last cards' charts:
+ * after one changed preset, beside that card's. With -j 1 they come after
+ * the cards, as one job should. */
 
 /* CPU seconds of one worker per step (--timings). */
 typedef struct worker_times {
@@ -87,6 +90,10 @@ typedef struct {
     size_t next;
     int next_worker;
     pthread_mutex_t lock;
+    /* cards whose page summary is spilled (or not needed); the pages start
+     * when it reaches n_models, while the last cards are still drawn */
+    size_t summarised;
+    pthread_cond_t summarised_cv;
     bool failed;
     taf_err err;
 } build_job;
@@ -100,6 +107,8 @@ typedef struct {
     render_outlog *log;
     render_reuse hook;
 } chart_taker;
+
+static void card_summarised(build_job *j);
 
 /* A worker's own connections, templates and output log. */
 typedef struct {
@@ -432,6 +441,8 @@ static bool try_reuse(worker_ctx *w, size_t i, const model_in *m, bool *done, ta
     bool ok = reuse_card(w, m, done, &summary, err);
     if (ok && *done)
         ok = record_card(w, i, m->c.key, true, summary, err);
+    if (ok && *done)
+        card_summarised(w->j);
     free(summary);
     return ok;
 }
@@ -475,35 +486,43 @@ static bool build_one(worker_ctx *w, size_t i, taf_err *err)
     snprintf(dir, sizeof dir, "%s/models/%s", j->staging, m.c.slug);
     LAP(load);
     cJSON *card = card_build(&l.in, err);
-    char *summary = NULL;
     ok = card != NULL;
     if (ok) {
         cJSON_AddStringToObject(cJSON_GetObjectItem(card, "provenance"), "input_sha256", hash);
         LAP(card);
+        /* the summary first: the pages can start while this card's files
+         * are still being drawn */
+        if (j->need_summaries) {
+            char *summary = site_card_summary_text(card);
+            /* with its key: the pages' key is made from every card's */
+            ok = summary ? spill_card_done(w->sp, i, key, false, summary, err)
+                         : taf_fail(err, "oom", NULL, "out of memory");
+            free(summary);
+            if (ok)
+                card_summarised(w->j);
+        }
+        LAP(summary);
         char charts[1500], pdf[1500];
         snprintf(charts, sizeof charts, "%s/charts", dir);
         snprintf(pdf, sizeof pdf, "%s/card.pdf", dir);
-        ok = fs_mkdirs(charts, err) && site_write_card(&w->t, dir, card, err);
+        ok = ok && fs_mkdirs(charts, err) && site_write_card(&w->t, dir, card, err);
         LAP(page);
         ok = ok && charts_render_card(card, charts, err);
         LAP(charts);
         ok = ok && charts_render_card_pdf(card, pdf, err);
         LAP(pdf);
-        if (ok && j->need_summaries) {
-            summary = site_card_summary_text(card);
-            if (!summary)
-                ok = taf_fail(err, "oom", NULL, "out of memory");
-        }
         cJSON_Delete(card);
-        LAP(summary);
         if (wt)
             wt->built++;
     }
     card_loaded_free(&l);
     model_free(&m);
     LAP(load);
-    ok = ok && record_card(w, i, key, false, summary, err);
-    free(summary);
+    ok = ok && record_card(w, i, key, false, NULL, err);
+    /* without a spilled summary, pages that must be made after all read
+     * this card's card.json: only now is it written */
+    if (ok && !j->need_summaries)
+        card_summarised(w->j);
     LAP(spill);
     return ok;
 #undef LAP
@@ -518,7 +537,28 @@ static void fail_job(build_job *j, const taf_err *err)
         j->failed = true;
         j->err = *err;
     }
+    pthread_cond_broadcast(&j->summarised_cv);
     pthread_mutex_unlock(&j->lock);
+}
+
+/* One more card that the pages can be made from. */
+static void card_summarised(build_job *j)
+{
+    pthread_mutex_lock(&j->lock);
+    j->summarised++;
+    pthread_cond_broadcast(&j->summarised_cv);
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* Until every card is summarised; false when the job failed first. */
+static bool wait_summarised(build_job *j)
+{
+    pthread_mutex_lock(&j->lock);
+    while (!j->failed && j->summarised < j->n_models)
+        pthread_cond_wait(&j->summarised_cv, &j->lock);
+    bool ok = !j->failed;
+    pthread_mutex_unlock(&j->lock);
+    return ok;
 }
 
 static bool worker_start(worker_ctx *w, taf_err *err)
@@ -584,17 +624,41 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void run_workers(build_job *j, int jobs, int phase)
+typedef struct {
+    pthread_t tids[64];
+    int n;
+} worker_set;
+
+static void workers_start(build_job *j, int jobs, int phase, worker_set *ws)
 {
     j->phase = phase;
     j->next = 0;
     j->next_worker = 0;
-    pthread_t tids[64];
+    j->summarised = 0;
     int nt = jobs < (int)j->n_models ? jobs : (int)(j->n_models ? j->n_models : 1);
-    for (int k = 0; k < nt; k++)
-        pthread_create(&tids[k], NULL, worker, j);
-    for (int k = 0; k < nt; k++)
-        pthread_join(tids[k], NULL);
+    ws->n = 0;
+    for (int k = 0; k < nt && k < 64; k++)
+        if (pthread_create(&ws->tids[ws->n], NULL, worker, j) == 0)
+            ws->n++;
+    if (ws->n == 0) {
+        taf_err e = {0};
+        taf_fail(&e, "INTERNAL", NULL, "cannot start a worker thread");
+        fail_job(j, &e);
+    }
+}
+
+static void workers_join(worker_set *ws)
+{
+    for (int k = 0; k < ws->n; k++)
+        pthread_join(ws->tids[k], NULL);
+    ws->n = 0;
+}
+
+static void run_workers(build_job *j, int jobs, int phase)
+{
+    worker_set ws;
+    workers_start(j, jobs, phase, &ws);
+    workers_join(&ws);
 }
 
 /* The panel page and its charts, beside the listing pages (own templates,
@@ -1202,23 +1266,87 @@ static void print_timings(build_state *b)
         fprintf(stderr, "timing %s %.6f\n", T[k].name, T[k].v);
 }
 
+/* The pages beside the workers: they start as soon as every card's
+ * summary is spilled, while the last cards' charts are still drawn (after
+ * one changed preset, the pages and that card's charts at the same time). */
+typedef struct {
+    build_state *b;
+    bool ok;
+    taf_err err;
+    double wall;                    /* from the last summary to the pages done */
+} overlap_run;
+
+static void *overlap_pages(void *arg)
+{
+    overlap_run *o = arg;
+    build_state *b = o->b;
+    if (!wait_summarised(&b->j))
+        return NULL; /* the workers' error is reported */
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    o->ok = build_pages(b, &o->err);
+    if (!o->ok)
+        fail_job(&b->j, &o->err); /* stop the workers early */
+    o->wall = since(&t0);
+    return NULL;
+}
+
+/* Cards and pages; with one job, the pages after the cards. */
+static bool build_cards_and_pages(build_state *b, taf_err *err)
+{
+    if (b->jobs < 2) {
+        bool ok = build_cards(b, err);
+        wall(b, &b->w_cards);
+        b->rss_cards = peak_rss_kb();
+#ifdef __GLIBC__
+        /* the workers' arenas still hold their last cards' buffers (charts,
+         * rasters); give them back before the pages need memory */
+        malloc_trim(0);
+#endif
+        b->rss_trimmed = rss_now_kb();
+        ok = ok && build_pages_on_a_thread(b, err);
+        wall(b, &b->w_pages);
+        b->rss_pages = peak_rss_kb();
+        return ok;
+    }
+    char models_dir[PATH_MAX + 16];
+    snprintf(models_dir, sizeof models_dir, "%s/models", b->staging);
+    fs_remove_tree(b->staging);
+    if (!fs_mkdirs(models_dir, err))
+        return false;
+    overlap_run o = {.b = b};
+    worker_set ws;
+    workers_start(&b->j, b->jobs, 2, &ws);
+    pthread_t tid;
+    bool threaded = pthread_create(&tid, NULL, overlap_pages, &o) == 0;
+    if (!threaded) {
+        taf_err e = {0};
+        taf_fail(&e, "INTERNAL", NULL, "cannot start the pages thread");
+        fail_job(&b->j, &e);
+    }
+    workers_join(&ws);
+    wall(b, &b->w_cards);
+    b->rss_cards = peak_rss_kb();
+    if (threaded)
+        pthread_join(tid, NULL);
+    b->rss_trimmed = 0;
+    b->w_pages = o.wall;
+    b->w_mark = since(&b->t0);
+    b->rss_pages = peak_rss_kb();
+    /* a failed page fails the job too, so its error is the job's */
+    if (b->j.failed) {
+        *err = b->j.err;
+        return false;
+    }
+    return o.ok;
+}
+
 /* Everything after the up-to-date check: cards, pages, manifest, swap. */
 static bool build_site(build_state *b, taf_err *err)
 {
     snprintf(b->staging, sizeof b->staging, "%s.staging.%ld", b->out, (long)getpid());
     b->j.staging = b->staging;
-    bool ok = build_cards(b, err);
-    wall(b, &b->w_cards);
-    b->rss_cards = peak_rss_kb();
-#ifdef __GLIBC__
-    /* the workers' arenas still hold their last cards' buffers (charts,
-     * rasters); give them back before the pages need memory */
-    malloc_trim(0);
-#endif
-    b->rss_trimmed = rss_now_kb();
-    ok = ok && build_pages_on_a_thread(b, err);
-    wall(b, &b->w_pages);
-    b->rss_pages = peak_rss_kb();
+    bool ok = build_cards_and_pages(b, err);
     site_build_inputs in = {b->tpl_digest, b->pkey};
     ok = ok && site_manifest_write(b->staging, b->sp, &in, err);
     wall(b, &b->w_manifest);
@@ -1284,12 +1412,14 @@ static int build_main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &b.t0);
     xmlInitParser();
     pthread_mutex_init(&b.j.lock, NULL);
+    pthread_cond_init(&b.j.summarised_cv, NULL);
     taf_err err = {0};
     bool ok = run_build(&b, &err);
     size_t reused = b.j.n_models;
     if (ok && !b.up_to_date)
         ok = spill_cards_reused(b.sp, &reused, &err);
     pthread_mutex_destroy(&b.j.lock);
+    pthread_cond_destroy(&b.j.summarised_cv);
     build_free(&b);
     if (!ok)
         return cli_report(&err);

@@ -51,7 +51,8 @@ static const char *const SQL[N_ST] = {
     [ST_CARD_ADD] = "INSERT INTO cards (idx, id, slug) VALUES (?1, ?2, ?3)",
     [ST_CARD_GET] = "SELECT id, slug, card_key, reused FROM cards WHERE idx = ?1",
     [ST_CARD_KEY] = "UPDATE cards SET card_key = ?2 WHERE idx = ?1",
-    [ST_CARD_DONE] = "UPDATE cards SET card_key = ?2, reused = ?3, summary = ?4 WHERE idx = ?1",
+    [ST_CARD_DONE] = "UPDATE cards SET card_key = ?2, reused = ?3, summary = coalesce(?4, summary)"
+                     " WHERE idx = ?1",
     [ST_CARD_SUMMARY] = "SELECT summary FROM cards WHERE idx = ?1",
     [ST_CARD_NO_SUMMARY] =
         "SELECT idx FROM cards WHERE idx >= ?1 AND summary IS NULL ORDER BY idx LIMIT 1",

@@ -51,7 +51,7 @@ bool spill_card_add(spill *s, size_t idx, const char *id, const char *slug, taf_
 bool spill_card_get(spill *s, size_t idx, spill_card *c, taf_err *err);
 bool spill_card_set_key(spill *s, size_t idx, const char *key, taf_err *err);
 /* A card made or taken over: its key, whether it was reused, and its page
- * summary (NULL when the pages do not need it). */
+ * summary (NULL keeps the one stored before, if any). */
 bool spill_card_done(spill *s, size_t idx, const char *key, bool reused, const char *summary,
                      taf_err *err);
 /* The summary of card idx (malloc'd); NULL with *err when none was stored

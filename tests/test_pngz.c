@@ -182,3 +182,15 @@ Test(pngz, a_rendered_png_decodes_to_the_pixels_cairo_drew)
     cairo_surface_destroy(want);
     free(png);
 }
+
+Test(pngz, a_stream_larger_than_the_first_output_buffer_inflates_exactly)
+{
+    /* incompressible noise: ~720 KB of stream, past the 256 KB the output
+     * buffer starts with; 401 rows, not a whole number of bands */
+    int w = 600, h = 401;
+    uint32_t *px = malloc(sizeof *px * (size_t)w * (size_t)h);
+    for (int i = 0; i < w * h; i++)
+        px[i] = rnd();
+    roundtrip(px, w, h, "noise past the first output buffer");
+    free(px);
+}

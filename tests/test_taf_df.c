@@ -25,6 +25,20 @@ Test(taf_df, shortcut_equals_the_defining_loop_on_a_grid)
             }
 }
 
+Test(taf_df, small_n_with_each_term_computed_once_equals_the_defining_loop)
+{
+    const double G[] = {0.01, 0.5, 0.7, 0.8, 1.0, 1.5, 8.0, 40.0};
+    const double F[] = {0.1, 0.5, 0.9, 0.999, 1.0, 1.5};
+    const long long N[] = {1, 2, 3, 100, 2000, 2048, 4096, 8191};
+    for (size_t i = 0; i < sizeof G / sizeof G[0]; i++)
+        for (size_t j = 0; j < sizeof F / sizeof F[0]; j++)
+            for (size_t k = 0; k < sizeof N / sizeof N[0]; k++) {
+                long long a = taf_D_f_exact(G[i], F[j], N[k]);
+                long long b = taf_D_f_reference(G[i], F[j], N[k]);
+                cr_expect_eq(a, b, "γ=%g f=%g N=%lld: %lld, loop %lld", G[i], F[j], N[k], a, b);
+            }
+}
+
 Test(taf_df, shortcut_equals_the_defining_loop_on_a_seeded_sweep)
 {
     uint64_t s = 0x9e3779b97f4a7c15ULL;

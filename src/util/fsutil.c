@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,27 +53,52 @@ bool fs_mkdirs(const char *path, taf_err *err)
     return true;
 }
 
+/* Everything inside the directory open at fd (which this takes over).
+ * Entries are removed relative to their directory, by the type readdir
+ * gives: one system call a file, no path walks (a site is ~17 files a
+ * card, and a rebuild removes the whole previous tree). */
+static void remove_contents(int fd)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        bool dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                  S_ISDIR(st.st_mode);
+        }
+        if (dir) {
+            int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                remove_contents(sub);
+            unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+        } else {
+            unlinkat(dirfd(d), e->d_name, 0);
+        }
+    }
+    closedir(d);
+}
+
 void fs_remove_tree(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
         return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char sub[PATH_MAX];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            fs_remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
+    if (!S_ISDIR(st.st_mode)) {
         unlink(path);
+        return;
     }
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        remove_contents(fd);
+    rmdir(path);
 }
 
 bool fs_copy_tree(const char *from, const char *to, taf_err *err)

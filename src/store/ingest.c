@@ -334,8 +334,10 @@ static const char *const SQL[S_COUNT] = {
     [S_INSERT_SPEC] = "INSERT INTO model_specs (source_file, model_id, spec_json) "
                       "VALUES (?1, ?2, ?3)",
     [S_SPEC_OF_FILE] = "SELECT model_id FROM model_specs WHERE source_file = ?1",
-    [S_OTHER_CONFIGS] = "SELECT ms.source_file, sf.path FROM model_specs ms JOIN source_files sf "
-                        "ON sf.id = ms.source_file WHERE sf.root = 'config' "
+    /* from the model's own specs (CROSS JOIN keeps that order): starting
+     * from the 'config' files walked all of them for every config, O(N²) */
+    [S_OTHER_CONFIGS] = "SELECT ms.source_file, sf.path FROM model_specs ms CROSS JOIN "
+                        "source_files sf ON sf.id = ms.source_file WHERE sf.root = 'config' "
                         "AND ms.model_id = ?1 AND ms.source_file <> ?2 ORDER BY sf.path",
     [S_DUP_PRESETS] = "SELECT ms.model_id, min(sf.path), max(sf.path) FROM model_specs ms "
                       "JOIN source_files sf ON sf.id = ms.source_file WHERE sf.root = 'presets' "

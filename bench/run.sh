@@ -167,9 +167,10 @@ say "4/6 synthetic scale: N = $BENCH_SCALE"
 PREV_PER_CARD=""
 for N in $BENCH_SCALE; do
     if [ -n "$PREV_PER_CARD" ]; then
-        # full build with a margin for other load, plus ingest (~1.3 ms a
-        # model), no-op rebuilds, du and clean-up
-        PROJ=$(calc "$PREV_PER_CARD * $N * 1.4 + $N * 0.005 + 10")
+        # full build (k ≈ 1, so the last size's time a card) with a fifth
+        # more for other load, plus ingest (~0.3 ms a model), no-op
+        # rebuilds, du and clean-up
+        PROJ=$(calc "$PREV_PER_CARD * $N * 1.2 + $N * 0.005 + 10")
         LEFT=$(( BENCH_BUDGET - $(elapsed) ))
         if [ "$(calc "$PROJ > $LEFT ? 1 : 0")" = 1 ]; then
             say "   N = $N skipped: projected $(fmt "$PROJ" %.0f) s, $LEFT s left of the budget"

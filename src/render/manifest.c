@@ -62,26 +62,16 @@ static bool walk(const char *root, const char *rel, bool follow, walk_fn fn, voi
 
 /* A JSON string as cJSON prints it (", \\, control characters escaped;
  * UTF-8 as is). */
-static void json_put_string(FILE *f, const char *s)
+/* A JSON string as cJSON prints it (the manifest's layout is cJSON's). */
+static bool json_put_string(FILE *f, const char *s, taf_err *err)
 {
-    putc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 32)
-                fprintf(f, "\\u%04x", *p);
-            else
-                putc(*p, f);
-        }
-    }
-    putc('"', f);
+    cJSON *str = cJSON_CreateString(s);
+    char *text = str ? cJSON_PrintUnformatted(str) : NULL;
+    if (text)
+        fputs(text, f);
+    cJSON_free(text);
+    cJSON_Delete(str);
+    return text || taf_fail(err, "oom", NULL, "out of memory while writing the manifest");
 }
 
 static bool walked_put(void *ctx, const char *rel, bool regular, long long size, taf_err *err)
@@ -124,7 +114,8 @@ static bool put_entry(void *ctx, const char *path, const char *sha256, long long
         sha256 = hex;
     }
     fputs(w->first ? "{\n\t\t\t\"path\":\t" : ", {\n\t\t\t\"path\":\t", w->f);
-    json_put_string(w->f, path);
+    if (!json_put_string(w->f, path, err))
+        return false;
     fprintf(w->f, ",\n\t\t\t\"sha256\":\t\"%s\",\n\t\t\t\"size\":\t%lld\n\t\t}", sha256, size);
     w->first = false;
     return true;
@@ -132,35 +123,35 @@ static bool put_entry(void *ctx, const char *path, const char *sha256, long long
 
 static bool put_card_key(void *ctx, const spill_card *c, taf_err *err)
 {
-    (void)err;
     writer *w = ctx;
     fputs(w->first ? "\t\t\t" : ",\n\t\t\t", w->f);
-    json_put_string(w->f, c->slug);
+    if (!json_put_string(w->f, c->slug, err))
+        return false;
     fputs(":\t", w->f);
-    json_put_string(w->f, c->key);
     w->first = false;
-    return true;
+    return json_put_string(w->f, c->key, err);
 }
 
 static bool put_chart_key(void *ctx, const char *path, const char *key, taf_err *err)
 {
-    (void)err;
     writer *w = ctx;
     fputs(w->first ? "\t\t\t" : ",\n\t\t\t", w->f);
-    json_put_string(w->f, path);
+    if (!json_put_string(w->f, path, err))
+        return false;
     fputs(":\t", w->f);
-    json_put_string(w->f, key);
     w->first = false;
-    return true;
+    return json_put_string(w->f, key, err);
 }
 
 /* ,"build_inputs": {...} as cJSON_Print nests it one level down. */
 static bool put_inputs(writer *w, spill *sp, const site_build_inputs *in, taf_err *err)
 {
     fputs(",\n\t\"build_inputs\":\t{\n\t\t\"templates\":\t", w->f);
-    json_put_string(w->f, in->templates);
+    if (!json_put_string(w->f, in->templates, err))
+        return false;
     fputs(",\n\t\t\"pages\":\t", w->f);
-    json_put_string(w->f, in->pages);
+    if (!json_put_string(w->f, in->pages, err))
+        return false;
     fputs(",\n\t\t\"cards\":\t{\n", w->f);
     w->first = true;
     if (!spill_cards_each(sp, put_card_key, w, err))

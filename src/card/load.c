@@ -35,6 +35,66 @@ static const taf_db_source_file *find_file(const taf_db_source_file *files, size
     return NULL;
 }
 
+/* The layer-wise file of model `id` among `files` ("root:path" and its
+ * hash into lw_source / lw_sha). */
+static void layerwise_file(const char *id, const taf_db_source_file *files, size_t n_files,
+                           card_loaded *l)
+{
+    char name[400];
+    const char *slash = strchr(id, '/');
+    if (slash)
+        snprintf(name, sizeof name, "%.*s--%s_layerwise.json", (int)(slash - id), id, slash + 1);
+    else
+        snprintf(name, sizeof name, "%s_layerwise.json", id);
+    for (size_t i = 0; i < n_files; i++) {
+        size_t lp = strlen(files[i].path), ln = strlen(name);
+        if (strcmp(files[i].kind, "layerwise") == 0 && lp >= ln &&
+            strcmp(files[i].path + lp - ln, name) == 0) {
+            snprintf(l->lw_source, sizeof l->lw_source, "%s:%s", files[i].root, files[i].path);
+            memcpy(l->lw_sha, files[i].sha256, sizeof l->lw_sha);
+        }
+    }
+}
+
+/* Text measurements before random ones, whatever the database order. */
+static void order_measurements(card_loaded *l)
+{
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < l->n_meas; i++)
+            if ((pass == 0) == (strcmp(l->meas[i].corpus, "text") == 0))
+                l->cm[k++].m = &l->meas[i];
+}
+
+bool card_input_hash_of(sqlite3 *db, const taf_db_model *model,
+                        const taf_db_source_file *files, size_t n_files,
+                        const char *build_date, char out[TAF_SHA256_HEX_SIZE], taf_err *err)
+{
+    card_loaded l;
+    memset(&l, 0, sizeof l);
+    const char *id = model->spec.id;
+    bool ok = db_list_measurements(db, id, &l.meas, &l.n_meas, err) &&
+              db_has_layerwise(db, id, &l.has_lw, err);
+    l.cm = ok ? calloc(l.n_meas ? l.n_meas : 1, sizeof *l.cm) : NULL;
+    if (ok && !l.cm)
+        ok = taf_fail(err, "oom", NULL, "out of memory");
+    if (ok) {
+        order_measurements(&l);
+        if (l.has_lw)
+            layerwise_file(id, files, n_files, &l);
+        card_input in = {0};
+        in.model = model;
+        in.meas = l.cm;
+        in.n_meas = l.n_meas;
+        in.layerwise_sha256 = l.lw_sha[0] ? l.lw_sha : NULL;
+        in.build_date = build_date;
+        card_input_hash(&in, out);
+    }
+    free(l.cm);
+    db_measurements_free(l.meas, l.n_meas);
+    return ok;
+}
+
 bool card_load(sqlite3 *db, const taf_db_model *model, const taf_db_source_file *files,
                size_t n_files, const char *build_date, card_loaded *l, taf_err *err)
 {
@@ -65,25 +125,8 @@ bool card_load(sqlite3 *db, const taf_db_model *model, const taf_db_source_file 
         }
     if (!db_layerwise(db, id, &l->lw, &l->has_lw, err))
         return false;
-    if (l->has_lw) {
-        /* the layer-wise file of this model, for provenance */
-        char name[400];
-        const char *slash = strchr(id, '/');
-        if (slash)
-            snprintf(name, sizeof name, "%.*s--%s_layerwise.json", (int)(slash - id), id,
-                     slash + 1);
-        else
-            snprintf(name, sizeof name, "%s_layerwise.json", id);
-        for (size_t i = 0; i < n_files; i++) {
-            size_t lp = strlen(files[i].path), ln = strlen(name);
-            if (strcmp(files[i].kind, "layerwise") == 0 && lp >= ln &&
-                strcmp(files[i].path + lp - ln, name) == 0) {
-                snprintf(l->lw_source, sizeof l->lw_source, "%s:%s", files[i].root,
-                         files[i].path);
-                memcpy(l->lw_sha, files[i].sha256, sizeof l->lw_sha);
-            }
-        }
-    }
+    if (l->has_lw)
+        layerwise_file(id, files, n_files, l); /* for provenance */
     const taf_db_source_file *sf = find_file(files, n_files, model->source_file);
     if (sf)
         memcpy(l->spec_sha, sf->sha256, sizeof l->spec_sha);

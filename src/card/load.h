@@ -29,4 +29,11 @@ void card_loaded_free(card_loaded *l);
  * tool and formula versions, build date): equal hashes → equal card. */
 void card_input_hash(const card_input *in, char out[TAF_SHA256_HEX_SIZE]);
 
+/* The same hash straight from the database, reading only what it covers
+ * (the measurement list, not the points, fits or layer data): a build
+ * computes every card's key before deciding what to rebuild. */
+bool card_input_hash_of(sqlite3 *db, const taf_db_model *model,
+                        const taf_db_source_file *files, size_t n_files,
+                        const char *build_date, char out[TAF_SHA256_HEX_SIZE], taf_err *err);
+
 #endif

@@ -407,17 +407,11 @@ static bool record_card(worker_ctx *w, size_t i, const char *key, bool reused,
 static bool key_one(worker_ctx *w, size_t i, taf_err *err)
 {
     model_in m;
-    card_loaded l;
-    bool ok = model_load(w, i, &m, err);
-    if (ok && !card_load(w->db, &m.model, m.files, m.n_files, w->j->date, &l, err)) {
-        card_loaded_free(&l);
-        ok = false;
-    }
+    char hash[TAF_SHA256_HEX_SIZE], key[TAF_SHA256_HEX_SIZE];
+    bool ok = model_load(w, i, &m, err) &&
+              card_input_hash_of(w->db, &m.model, m.files, m.n_files, w->j->date, hash, err);
     if (ok) {
-        char hash[TAF_SHA256_HEX_SIZE], key[TAF_SHA256_HEX_SIZE];
-        card_input_hash(&l.in, hash);
         card_key(hash, w->j->tpl_digest, key);
-        card_loaded_free(&l);
         ok = spill_card_set_key(w->sp, i, key, err);
     }
     model_free(&m);
@@ -614,7 +608,12 @@ static void *worker(void *arg)
         if (stop)
             break;
         double c0 = w.wt && j->phase == 1 ? render_thread_cpu() : 0;
+        /* one read transaction a card: its rows from one snapshot, and one
+         * lock of the database file instead of one a query */
+        bool txn = sqlite3_exec(w.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
         ok = j->phase == 1 ? key_one(&w, i, &err) : build_one(&w, i, &err);
+        if (txn)
+            sqlite3_exec(w.db, "COMMIT", NULL, NULL, NULL);
         if (w.wt && j->phase == 1)
             w.wt->keys += render_thread_cpu() - c0;
         if (!ok)

@@ -1,6 +1,8 @@
 #include "render/spill.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,9 +94,25 @@ static const char *const SQL[N_ST] = {
 
 struct spill {
     sqlite3 *db;
+    bool writing; /* this connection holds the write turn */
     char path[PATH_MAX];
     sqlite3_stmt *st[N_ST];
 };
+
+/* The connections of a build take turns at writing through this lock, not
+ * through SQLite's busy handler, which sleeps a millisecond or more each
+ * time it finds the database locked (two workers recording their cards
+ * met that way about once a card). */
+static pthread_mutex_t write_turn = PTHREAD_MUTEX_INITIALIZER;
+
+static void end_turn(spill *s)
+{
+    if (s->writing) {
+        s->writing = false;
+        pthread_mutex_unlock(&write_turn);
+    }
+}
+
 
 static bool fail(spill *s, const char *what, taf_err *err)
 {
@@ -179,6 +197,7 @@ void spill_close(spill *s)
 {
     if (!s)
         return;
+    spill_rollback(s); /* a transaction left open: its write turn too */
     for (int i = 0; i < N_ST; i++)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
@@ -197,13 +216,22 @@ void spill_unlink(const char *path)
 
 bool spill_begin(spill *s, taf_err *err)
 {
-    return exec(s, "BEGIN IMMEDIATE", "starting a transaction", err);
+    if (!s->writing) {
+        pthread_mutex_lock(&write_turn);
+        s->writing = true;
+    }
+    if (exec(s, "BEGIN IMMEDIATE", "starting a transaction", err))
+        return true;
+    end_turn(s);
+    return false;
 }
 
 bool spill_commit(spill *s, taf_err *err)
 {
-    if (exec(s, "COMMIT", "committing", err))
+    if (exec(s, "COMMIT", "committing", err)) {
+        end_turn(s);
         return true;
+    }
     spill_rollback(s);
     return false;
 }
@@ -212,6 +240,7 @@ void spill_rollback(spill *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    end_turn(s);
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -224,11 +253,17 @@ static void bind_text(sqlite3_stmt *st, int i, const char *text)
         sqlite3_bind_null(st, i);
 }
 
-/* Run a statement without rows. */
+/* Run a statement without rows (a write outside a transaction takes the
+ * write turn for itself). */
 static bool run(spill *s, sqlite3_stmt *st, const char *what, taf_err *err)
 {
+    bool turn = !s->writing && !sqlite3_stmt_readonly(st);
+    if (turn)
+        pthread_mutex_lock(&write_turn);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (turn)
+        pthread_mutex_unlock(&write_turn);
     return rc == SQLITE_DONE || fail(s, what, err);
 }
 

@@ -654,6 +654,22 @@ void db_fit_free(pf_fit *f)
 
 /* ---- layer-wise ----------------------------------------------------------------- */
 
+bool db_has_layerwise(sqlite3 *db, const char *model_id, bool *found, taf_err *err)
+{
+    *found = false;
+    sqlite3_stmt *st = prep(db, "SELECT 1 FROM layerwise_runs WHERE model_id = ?1", err);
+    if (!st)
+        return false;
+    sqlite3_bind_text(st, 1, model_id, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        release(st);
+        return true;
+    }
+    return step_done(db, st, rc, err);
+}
+
 bool db_layerwise(sqlite3 *db, const char *model_id, pf_layerwise *l, bool *found, taf_err *err)
 {
     memset(l, 0, sizeof *l);

@@ -124,6 +124,9 @@ void db_fit_free(pf_fit *f);
  * points ORDER BY layer, distance); *found false if the model has none. */
 bool db_layerwise(sqlite3 *db, const char *model_id, pf_layerwise *out, bool *found,
                   taf_err *err);
+/* Whether the model has layer-wise data (what db_layerwise's *found says),
+ * without reading it. */
+bool db_has_layerwise(sqlite3 *db, const char *model_id, bool *found, taf_err *err);
 
 typedef struct {
     long long id;

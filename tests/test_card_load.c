@@ -11,18 +11,19 @@
 #include "card/load.h"
 #include "store/db.h"
 #include "support/run.h"
+#include "support/tmpdir.h"
 
-static char dir[64];
+static char *dir;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/tafcard-card-load-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    dir = test_tmpdir("tafcard-card-load");
 }
 
 static void teardown(void)
 {
-    cr_assert_eq(run_sh("rm -rf %s", dir), 0);
+    test_rmtree(dir);
+    free(dir);
 }
 
 static void expect_same_hashes(const char *panel, const char *date)

@@ -10,19 +10,20 @@
 #include <criterion/criterion.h>
 
 #include "support/run.h"
+#include "support/tmpdir.h"
 #include "util/fsutil.h"
 
-static char dir[64];
+static char *dir;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/tafcard-cli-site-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    dir = test_tmpdir("tafcard-cli-site");
 }
 
 static void teardown(void)
 {
-    cr_assert_eq(run_sh("rm -rf %s", dir), 0);
+    test_rmtree(dir);
+    free(dir);
 }
 
 /* The ingest options of every run below (fixtures, no network). */

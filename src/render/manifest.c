@@ -253,45 +253,42 @@ static bool key_value(old_reader *r, char out[65])
     return ok;
 }
 
-static rd read_cards(old_reader *r)
+/* An object of names (slugs, site paths) to 64-digit keys, each given to
+ * put. Not an object: skipped, as if absent. */
+typedef bool (*key_put_fn)(spill *s, const char *name, const char *key, taf_err *err);
+
+static rd read_key_map(old_reader *r, key_put_fn put)
 {
-    if (js_peek(r->s) != '{')
-        return js_skip(r->s) ? RD_OK : RD_BAD;
-    r->cards_object = true;
     js_begin(r->s, '{');
     while (js_more(r->s)) {
-        char *slug = js_key(r->s), key[65];
-        bool ok = slug && strlen(slug) < REL_MAX && key_value(r, key);
-        if (ok && !spill_old_card_put(r->sp, slug, key, r->err)) {
-            free(slug);
+        char *name = js_key(r->s), key[65];
+        bool ok = name && strlen(name) < REL_MAX && key_value(r, key);
+        if (ok && !put(r->sp, name, key, r->err)) {
+            free(name);
             return RD_FAIL;
         }
-        free(slug);
+        free(name);
         if (!ok)
             return RD_BAD;
     }
     return js_failed(r->s) ? RD_BAD : RD_OK;
 }
 
-/* Keys of listed files; anything else in "charts" is ignored (that chart
- * is then drawn again). */
+static rd read_cards(old_reader *r)
+{
+    if (js_peek(r->s) != '{')
+        return js_skip(r->s) ? RD_OK : RD_BAD;
+    r->cards_object = true;
+    return read_key_map(r, spill_old_card_put);
+}
+
+/* Keys of listed files; a key of a file the manifest does not list is
+ * ignored (that chart is then drawn again). */
 static rd read_chart_keys(old_reader *r)
 {
     if (js_peek(r->s) != '{')
         return js_skip(r->s) ? RD_OK : RD_BAD;
-    js_begin(r->s, '{');
-    while (js_more(r->s)) {
-        char *path = js_key(r->s), key[65];
-        bool ok = path && key_value(r, key);
-        if (ok && !spill_old_chart_key_put(r->sp, path, key, r->err)) {
-            free(path);
-            return RD_FAIL;
-        }
-        free(path);
-        if (!ok)
-            return RD_BAD;
-    }
-    return js_failed(r->s) ? RD_BAD : RD_OK;
+    return read_key_map(r, spill_old_chart_key_put);
 }
 
 static rd read_inputs(old_reader *r)

@@ -457,14 +457,21 @@ bool spill_chart_file_put(spill *s, const char *path, const char *sha256, long l
     return put_file(s, ST_FILE_PUT, path, sha256, size, chart_key, err);
 }
 
-bool spill_old_chart_key_put(spill *s, const char *path, const char *chart_key, taf_err *err)
+/* A write statement of two text parameters. */
+static bool put_pair(spill *s, int which, const char *a, const char *b, const char *what,
+                     taf_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_OLD_CHART_KEY_PUT, err);
+    sqlite3_stmt *st = stmt(s, which, err);
     if (!st)
         return false;
-    bind_text(st, 1, path);
-    bind_text(st, 2, chart_key);
-    return run(s, st, "recording a chart key", err);
+    bind_text(st, 1, a);
+    bind_text(st, 2, b);
+    return run(s, st, what, err);
+}
+
+bool spill_old_chart_key_put(spill *s, const char *path, const char *chart_key, taf_err *err)
+{
+    return put_pair(s, ST_OLD_CHART_KEY_PUT, path, chart_key, "recording a chart key", err);
 }
 
 bool spill_old_chart(spill *s, const char *path, char chart_key[65], char sha256[65],
@@ -511,12 +518,7 @@ bool spill_old_file_put(spill *s, const char *path, const char *sha256, long lon
 
 bool spill_old_card_put(spill *s, const char *slug, const char *key, taf_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_OLD_CARD_PUT, err);
-    if (!st)
-        return false;
-    bind_text(st, 1, slug);
-    bind_text(st, 2, key);
-    return run(s, st, "recording a card key", err);
+    return put_pair(s, ST_OLD_CARD_PUT, slug, key, "recording a card key", err);
 }
 
 bool spill_old_clear(spill *s, taf_err *err)

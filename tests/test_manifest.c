@@ -149,7 +149,7 @@ static void write_and_compare(size_t n_files, bool inputs, size_t n_cards)
         char hex[TAF_SHA256_HEX_SIZE];
         taf_sha256_hex(FILES[i], strlen(FILES[i]), hex);
         bool fake = strcmp(FILES[i], "index.html") == 0;
-        cr_assert(spill_chart_file_put(s, FILES[i], fake ? hex64('f') : hex,
+        cr_assert(spill_file_put(s, FILES[i], fake ? hex64('f') : hex,
                                        fake ? 999 : (long long)strlen(FILES[i]),
                                        chart_key_of(FILES[i]), &err));
     }

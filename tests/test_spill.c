@@ -106,9 +106,9 @@ Test(spill, the_last_record_of_a_file_wins_and_lists_are_in_byte_order, .init = 
 {
     spill *s = fresh();
     taf_err err = {0};
-    cr_assert(spill_file_put(s, "b.html", "old", 1, &err));
-    cr_assert(spill_file_put(s, "b.html", "new", 2, &err));
-    cr_assert(spill_file_put(s, "a/b", "ab", 3, &err));
+    cr_assert(spill_file_put(s, "b.html", "old", 1, NULL, &err));
+    cr_assert(spill_file_put(s, "b.html", "new", 2, NULL, &err));
+    cr_assert(spill_file_put(s, "a/b", "ab", 3, NULL, &err));
     /* walked in another order; "é" (0xC3 0xA9) sorts after ASCII, as strcmp */
     const char *walked[] = {"\xc3\xa9.txt", "b.html", "a/b", "a-b", "A", "a.b", "unrecorded"};
     for (size_t i = 0; i < sizeof walked / sizeof walked[0]; i++)
@@ -201,7 +201,8 @@ static void *write_cards(void *arg)
     for (size_t i = w->first; w->ok && i < 400; i += 2) {
         char file[64];
         snprintf(file, sizeof file, "models/m%zu/card.json", i);
-        w->ok = spill_begin(s, &w->err) && spill_file_put(s, file, "h", (long long)i, &w->err) &&
+        w->ok = spill_begin(s, &w->err) &&
+                spill_file_put(s, file, "h", (long long)i, NULL, &w->err) &&
                 spill_card_done(s, i, "k", false, "{}", &w->err) && spill_commit(s, &w->err);
     }
     spill_close(s);

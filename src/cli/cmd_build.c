@@ -251,6 +251,19 @@ static bool copy_exact(const char *src, const char *dst, long long size)
     return ok;
 }
 
+/* The previous site's file is still a regular file of its recorded size. */
+static bool still_there(const char *src, long long size)
+{
+    struct stat st;
+    return lstat(src, &st) == 0 && S_ISREG(st.st_mode) && (long long)st.st_size == size;
+}
+
+/* Hard link, or copy where the file system cannot link. */
+static bool link_or_copy(const char *src, const char *dst, long long size)
+{
+    return link(src, dst) == 0 || copy_exact(src, dst, size);
+}
+
 /* Hard link (or copy) one file the previous manifest lists, after checking
  * it is still there with its recorded size; record its recorded hash. */
 static bool link_one(void *ctx, const char *path, const char *sha256, long long size,
@@ -260,8 +273,7 @@ static bool link_one(void *ctx, const char *path, const char *sha256, long long 
     char src[1400], dst[1400];
     snprintf(src, sizeof src, "%s/%s", c->j->out, path);
     snprintf(dst, sizeof dst, "%s/%s", c->j->staging, path);
-    struct stat st;
-    bool ok = lstat(src, &st) == 0 && S_ISREG(st.st_mode) && (long long)st.st_size == size;
+    bool ok = still_there(src, size);
     char *slash = strrchr(dst, '/');
     size_t dl = (size_t)(slash - dst);
     if (ok && (strlen(c->made) != dl || strncmp(c->made, dst, dl) != 0)) {
@@ -269,9 +281,7 @@ static bool link_one(void *ctx, const char *path, const char *sha256, long long 
         taf_err e2;
         ok = fs_mkdirs(c->made, &e2);
     }
-    /* another file system, or links not allowed: copy */
-    if (ok && link(src, dst) != 0)
-        ok = copy_exact(src, dst, size);
+    ok = ok && link_or_copy(src, dst, size);
     if (!ok) {
         c->failed = true;
         return taf_fail(err, STOP_CODE, NULL, "%s cannot be taken over", path);
@@ -315,10 +325,7 @@ static bool take_chart(void *ctx, const char *path, const char *key)
         strcmp(old_key, key) != 0)
         return false;
     snprintf(src, sizeof src, "%s/%s", t->out, rel);
-    struct stat st;
-    if (lstat(src, &st) != 0 || !S_ISREG(st.st_mode) || (long long)st.st_size != size)
-        return false;
-    if (link(src, path) != 0 && !copy_exact(src, path, size))
+    if (!still_there(src, size) || !link_or_copy(src, path, size))
         return false;
     render_outlog_add(t->log, rel, sha, size);
     render_outlog_set_key(path, key);
@@ -393,7 +400,7 @@ static bool record_card(worker_ctx *w, size_t i, const char *key, bool reused,
         return taf_fail(err, "oom", NULL, "out of memory while recording the output files");
     bool ok = spill_begin(w->sp, err);
     for (size_t k = 0; ok && k < w->log.n; k++)
-        ok = spill_chart_file_put(w->sp, w->log.e[k].path, w->log.e[k].sha256, w->log.e[k].size,
+        ok = spill_file_put(w->sp, w->log.e[k].path, w->log.e[k].sha256, w->log.e[k].size,
                                   w->log.e[k].chart_key, err);
     ok = ok && spill_card_done(w->sp, i, key, reused, summary, err);
     if (ok)
@@ -1043,12 +1050,18 @@ static bool check_up_to_date(build_state *b, taf_err *err)
 }
 
 /* Phase 2: build or take over each card into the staging tree. */
-static bool build_cards(build_state *b, taf_err *err)
+/* An empty staging tree with its models/ directory. */
+static bool make_staging(build_state *b, taf_err *err)
 {
     char models_dir[PATH_MAX + 16];
     snprintf(models_dir, sizeof models_dir, "%s/models", b->staging);
     fs_remove_tree(b->staging);
-    if (!fs_mkdirs(models_dir, err))
+    return fs_mkdirs(models_dir, err);
+}
+
+static bool build_cards(build_state *b, taf_err *err)
+{
+    if (!make_staging(b, err))
         return false;
     run_workers(&b->j, b->jobs, 2);
     if (b->j.failed) {
@@ -1155,7 +1168,7 @@ static bool spill_log(spill *sp, render_outlog *log, taf_err *err)
         return taf_fail(err, "oom", NULL, "out of memory while recording the output files");
     bool ok = true;
     for (size_t k = 0; ok && k < log->n; k++)
-        ok = spill_chart_file_put(sp, log->e[k].path, log->e[k].sha256, log->e[k].size,
+        ok = spill_file_put(sp, log->e[k].path, log->e[k].sha256, log->e[k].size,
                                   log->e[k].chart_key, err);
     return ok;
 }
@@ -1308,10 +1321,7 @@ static bool build_cards_and_pages(build_state *b, taf_err *err)
         b->rss_pages = peak_rss_kb();
         return ok;
     }
-    char models_dir[PATH_MAX + 16];
-    snprintf(models_dir, sizeof models_dir, "%s/models", b->staging);
-    fs_remove_tree(b->staging);
-    if (!fs_mkdirs(models_dir, err))
+    if (!make_staging(b, err))
         return false;
     overlap_run o = {.b = b};
     worker_set ws;

@@ -446,13 +446,7 @@ static bool put_file(spill *s, int which, const char *path, const char *sha256, 
 }
 
 bool spill_file_put(spill *s, const char *path, const char *sha256, long long size,
-                    taf_err *err)
-{
-    return put_file(s, ST_FILE_PUT, path, sha256, size, NULL, err);
-}
-
-bool spill_chart_file_put(spill *s, const char *path, const char *sha256, long long size,
-                          const char *chart_key, taf_err *err)
+                    const char *chart_key, taf_err *err)
 {
     return put_file(s, ST_FILE_PUT, path, sha256, size, chart_key, err);
 }

@@ -77,8 +77,10 @@ bool spill_cards_match_old(spill *s, bool *same, taf_err *err);
  * record of a path wins); "old", the previous site's manifest entries;
  * "walked", the paths found on disk when the manifest is written. */
 
+/* A file this build wrote; chart_key is what a chart file was made from
+ * ("" or NULL for other files; see the chart keys below). */
 bool spill_file_put(spill *s, const char *path, const char *sha256, long long size,
-                    taf_err *err);
+                    const char *chart_key, taf_err *err);
 bool spill_old_file_put(spill *s, const char *path, const char *sha256, long long size,
                         taf_err *err);
 bool spill_old_card_put(spill *s, const char *slug, const char *key, taf_err *err);
@@ -92,12 +94,9 @@ bool spill_walked_put(spill *s, const char *path, taf_err *err);
 
 /* ---- chart keys ---------------------------------------------------------------
  * A chart file's key digests everything its bytes come from (render/
- * charts.h): a build takes the previous site's file over when the key is
+ * surface.h): a build takes the previous site's file over when the key is
  * unchanged instead of drawing it again. */
 
-/* A file this build wrote, made under chart_key ("" or NULL: none). */
-bool spill_chart_file_put(spill *s, const char *path, const char *sha256, long long size,
-                          const char *chart_key, taf_err *err);
 /* The key the previous manifest recorded for an old file it lists. */
 bool spill_old_chart_key_put(spill *s, const char *path, const char *chart_key, taf_err *err);
 /* The previous site's file at path, when it was recorded with a key. */
